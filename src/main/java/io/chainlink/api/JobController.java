@@ -1,0 +1,93 @@
+package io.chainlink.api;
+
+import io.chainlink.config.ChainlinkProperties;
+import io.chainlink.job.Job;
+import io.chainlink.job.JobService;
+import io.chainlink.job.JobStatus;
+import io.chainlink.job.LogStream;
+import io.chainlink.job.StageResult;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@Validated
+@RestController
+@RequestMapping("/api/v1/jobs")
+public class JobController {
+
+    private final JobService jobs;
+    private final ChainlinkProperties properties;
+
+    public JobController(JobService jobs, ChainlinkProperties properties) {
+        this.jobs = jobs;
+        this.properties = properties;
+    }
+
+    @Operation(summary = "Queue a chain; it runs later, on a worker")
+    @ApiResponse(responseCode = "202", description = "Queued; Location names the job")
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Job> submit(@Valid @RequestBody JobSubmission submission) {
+        Job job = jobs.submit(submission.toSpecs(properties.defaults()));
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
+    }
+
+    @Operation(summary = "A job and its stages' status")
+    @GetMapping("/{id}")
+    public Job job(@PathVariable long id) {
+        return jobs.find(id);
+    }
+
+    @Operation(summary = "Jobs, newest first", description = "Pass the last id of a page as after= to get the next page")
+    @GetMapping
+    public JobPage list(@RequestParam Optional<JobStatus> status,
+                        @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+                        @Parameter(description = "Only jobs older than this id") @RequestParam Optional<Long> after) {
+        List<Job> page = jobs.list(status, limit, after).stream().map(Job::summary).toList();
+        Long next = page.size() == limit ? page.get(page.size() - 1).id() : null;
+        return new JobPage(page, next);
+    }
+
+    @Schema(description = "A page of jobs, newest first")
+    public record JobPage(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<Job> jobs,
+            @Schema(description = "Pass as after= for the next page; null on the last page") Long next) {
+    }
+
+    @Operation(summary = "chainlink's result list: one element per stage that ran, in order")
+    @GetMapping("/{id}/results")
+    public List<StageResult> results(@PathVariable long id) {
+        return jobs.results(id);
+    }
+
+    @Operation(summary = "One stream of one stage, as text: each line prefixed with the engine's RFC 3339 timestamp")
+    @GetMapping(value = "/{id}/stages/{index}/logs/{stream}", produces = MediaType.TEXT_PLAIN_VALUE)
+    public void logs(@PathVariable long id, @PathVariable int index,
+                     @Parameter(schema = @Schema(allowableValues = {"stdout", "stderr"})) @PathVariable String stream,
+                     HttpServletResponse response) throws IOException {
+        LogStream which = LogStream.of(stream);
+        jobs.find(id);
+        response.setContentType(MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8");
+        if (!jobs.copyLog(id, index, which, response.getOutputStream())) {
+            throw new LogsNotKeptException(id, index);
+        }
+    }
+}

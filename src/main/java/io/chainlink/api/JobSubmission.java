@@ -1,0 +1,24 @@
+package io.chainlink.api;
+
+import io.chainlink.stage.StageDefaults;
+import io.chainlink.stage.StageSpec;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+import java.util.Map;
+
+@Schema(description = "A chain to run: stages in order, all sharing /job")
+public record JobSubmission(
+        @ArraySchema(arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Run in order; the first that fails ends the chain"))
+        @NotEmpty List<@NotNull @Valid StageRequest> stages,
+
+        @Schema(description = "Base environment of every stage", example = "{\"TEST\": \"testing\"}")
+        @EnvNames Map<String, String> environ) {
+
+    List<StageSpec> toSpecs(StageDefaults defaults) {
+        return stages.stream().map(stage -> stage.toSpec(defaults, environ)).toList();
+    }
+}

@@ -1,0 +1,91 @@
+package io.chainlink.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.chainlink.stage.Entrypoint;
+import io.chainlink.stage.MemoryLimit;
+import io.chainlink.stage.PullPolicy;
+import io.chainlink.stage.StageDefaults;
+import io.chainlink.stage.StageSpec;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A stage exactly as chainlink's stage dictionaries write it; absent fields take the defaults. */
+@Schema(description = "One stage: a container run to its end", example = """
+        {"image": "alpine:3.5", "entrypoint": ["sh", "-c", "echo hi > /job/out"], "hostname": "grader",
+         "memory": "512m", "networking": false, "privileged": false, "timeout": 30, "env": {"TEST": "testing"}}""")
+public record StageRequest(
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "alpine:3.5")
+        @NotBlank @Size(max = 1024) String image,
+
+        @Schema(description = "Replaces the image's entrypoint and CMD: a list of strings, or one string split as a POSIX shell splits words (no expansion, no shell)",
+                oneOf = {String[].class, String.class}, example = "[\"sh\", \"-c\", \"echo a b\"]")
+        Entrypoint entrypoint,
+
+        @Schema(description = "The container's hostname (an RFC 1123 label)", defaultValue = "container", example = "grader")
+        @Pattern(regexp = "(?!-)[A-Za-z0-9-]{1,63}(?<!-)", message = "must be an RFC 1123 label: letters, digits and '-', at most 63, not starting or ending with '-'")
+        String hostname,
+
+        @Schema(description = "Memory cap; swap equal to it (none). Bytes, or a number with a unit b, k, m, g (either case, optional trailing b, fractions allowed); at least 6m",
+                type = "string", defaultValue = "2g", example = "512m")
+        MemoryLimit memory,
+
+        @Schema(description = "false: network mode none (only lo)", defaultValue = "true")
+        Boolean networking,
+
+        @Schema(description = "Privileged mode", defaultValue = "false")
+        Boolean privileged,
+
+        @Schema(description = "Seconds from start after which the container is killed; fractions allowed", defaultValue = "30", example = "30")
+        @Positive @DecimalMax(value = "604800", message = "must be at most a week (604800 seconds)")
+        Double timeout,
+
+        @Schema(description = "Added over the job's environ (the stage wins)", example = "{\"TEST\": \"testing\"}")
+        @EnvNames Map<String, String> env,
+
+        @Schema(description = "When to pull the image", defaultValue = "if-not-present")
+        PullPolicy pull,
+
+        // Named as chainlink's JSON names it, so that an error names the field the user wrote.
+        @Schema(description = "CPUs the container may use, CPU list syntax; all when absent", example = "0-3")
+        @Pattern(regexp = "\\d+(-\\d+)?(,\\d+(-\\d+)?)*", message = "must be a CPU list such as 0-3, 0,2 or 1")
+        @JsonProperty("cpuset_cpus") String cpuset_cpus,
+
+        @Schema(description = "false: stdout and stderr are neither read nor stored", defaultValue = "true")
+        Boolean logs,
+
+        @Schema(description = "Run as this user: uid, uid:gid or a name the image knows; the image's user when absent", example = "1000:1000")
+        @Pattern(regexp = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?", message = "must be uid, uid:gid, name or name:group")
+        String user) {
+
+    /** The stage with every default resolved and the job's environ under its own env. */
+    StageSpec toSpec(StageDefaults defaults, Map<String, String> environ) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (environ != null) {
+            merged.putAll(environ);
+        }
+        if (env != null) {
+            merged.putAll(env);
+        }
+        double seconds = timeout != null ? timeout : defaults.timeout();
+        return new StageSpec(
+                image,
+                entrypoint == null ? null : entrypoint.words(),
+                hostname != null ? hostname : defaults.hostname(),
+                memory != null ? memory.bytes() : defaults.memoryBytes(),
+                networking != null ? networking : defaults.networking(),
+                privileged != null && privileged,
+                Math.round(seconds * 1000),
+                merged,
+                pull != null ? pull : defaults.pull(),
+                cpuset_cpus,
+                logs == null || logs,
+                user != null ? user : defaults.user());
+    }
+}

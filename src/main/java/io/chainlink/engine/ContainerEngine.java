@@ -1,0 +1,34 @@
+package io.chainlink.engine;
+
+import io.chainlink.stage.PullPolicy;
+import io.chainlink.stage.StageSpec;
+import java.io.OutputStream;
+import java.util.Map;
+
+/** The few things the runner asks of a container engine. Failures are {@link EngineException}s. */
+public interface ContainerEngine {
+
+    /** Makes every image present, pulling in parallel as each one's policy says. */
+    void prepareImages(Map<String, PullPolicy> images);
+
+    /** Creates the job's {@code /job} volume; returns its name. */
+    String createVolume(long job);
+
+    /** Creates (does not start) a stage's container; returns its id. */
+    String create(long job, int stage, StageSpec spec, String volume);
+
+    /**
+     * Starts a created container and blocks until it exits or is killed at {@code spec}'s timeout.
+     * Its output goes to {@code stdout} and {@code stderr} as it comes (unless the spec keeps no logs).
+     */
+    StageOutcome run(String container, StageSpec spec, OutputStream stdout, OutputStream stderr);
+
+    /** Kills a container if it still runs (a shutdown); never throws. */
+    void kill(String container);
+
+    /** Removes a container, then the job's volume; never throws, logs what it could not remove. */
+    void remove(Iterable<String> containers, String volume);
+
+    /** Removes whatever a job left behind, found by its labels (after a crash). */
+    void removeLeftovers(long job);
+}

@@ -1,0 +1,118 @@
+package io.chainlink.engine;
+
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import io.chainlink.config.ChainlinkProperties;
+import io.chainlink.stage.PullPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** Makes a job's images present before its first stage: each image once, in parallel, by its policy. */
+@Component
+public class ImagePuller implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ImagePuller.class);
+
+    private final EngineConnection engine;
+    private final RegistryCredentials credentials;
+    private final Duration timeout;
+    private final ExecutorService pulls;
+
+    public ImagePuller(EngineConnection engine, RegistryCredentials credentials, ChainlinkProperties properties) {
+        this.engine = engine;
+        this.credentials = credentials;
+        this.timeout = properties.pullTimeout();
+        this.pulls = Executors.newFixedThreadPool(properties.workers() * DockerEngine.PARALLEL_PULLS, runnable -> {
+            Thread thread = new Thread(runnable, "chainlink-pull");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Throws an EngineException naming every image that could not be made present, with the engine's reason. */
+    public void prepare(Map<String, PullPolicy> images) {
+        Map<String, Future<Optional<String>>> pending = new java.util.LinkedHashMap<>();
+        images.forEach((image, policy) -> pending.put(image, pulls.submit(() -> prepare(image, policy))));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> failures = new ArrayList<>();
+        pending.forEach((image, future) -> {
+            try {
+                future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                        .ifPresent(failures::add);
+            } catch (TimeoutException e) {
+                future.cancel(true);
+                failures.add("image " + image + " could not be pulled within " + timeout.toSeconds() + " s");
+            } catch (ExecutionException e) {
+                failures.add("image " + image + " could not be pulled: " + e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add("image " + image + ": interrupted while pulling");
+            }
+        });
+        if (!failures.isEmpty()) {
+            throw new EngineException(String.join("; ", failures));
+        }
+    }
+
+    /** Empty when the image is there; otherwise why it is not. */
+    private Optional<String> prepare(String image, PullPolicy policy) {
+        boolean present = isPresent(image);
+        if (policy == PullPolicy.NEVER || (policy == PullPolicy.IF_NOT_PRESENT && present)) {
+            return present ? Optional.empty()
+                    : Optional.of("image " + image + " is not present and its pull policy is never");
+        }
+        Optional<String> failure = pull(image);
+        if (failure.isPresent() && present) {
+            log.warn("{}; running the copy already present", failure.get());
+            return Optional.empty();
+        }
+        return failure;
+    }
+
+    private boolean isPresent(String image) {
+        try {
+            engine.client().inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    private Optional<String> pull(String image) {
+        ImageRef ref = ImageRef.parse(image);
+        var command = engine.client().pullImageCmd(ref.repository()).withTag(ref.tag());
+        credentials.forRegistry(ref.registry()).ifPresent(command::withAuthConfig);
+        try {
+            if (!command.exec(new PullImageResultCallback()).awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return Optional.of("image " + image + " could not be pulled within " + timeout.toSeconds() + " s");
+            }
+            log.info("pulled {}", image);
+            return Optional.empty();
+        } catch (DockerException e) {
+            return Optional.of("image " + image + " could not be pulled: " + EngineErrors.reason(e));
+        } catch (RuntimeException e) {
+            return Optional.of("image " + image + " could not be pulled: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("image " + image + ": interrupted while pulling");
+        }
+    }
+
+    @Override
+    public void close() {
+        pulls.shutdownNow();
+    }
+}

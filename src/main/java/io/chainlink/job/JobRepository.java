@@ -1,0 +1,247 @@
+package io.chainlink.job;
+
+import io.chainlink.stage.StageSpec;
+import io.chainlink.stage.StageStatus;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/** All SQL the service runs. Every job status change checks the expected old status in its WHERE. */
+@Repository
+public class JobRepository {
+
+    /** A job a worker has claimed, with what it needs to run it. */
+    public record ClaimedJob(long id, List<StageSpec> stages) {
+    }
+
+    /** What a stage's run left for the database: its exit, whether it was killed, the engine's State. */
+    public record StageEnd(StageStatus status, Integer exitCode, boolean killed, String state, Instant finishedAt) {
+    }
+
+    private static final String JOB_COLUMNS = "id, status, created_at, started_at, finished_at, error";
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    public JobRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    @Transactional
+    public long insert(List<StageSpec> stages, Instant now) {
+        GeneratedKeyHolder key = new GeneratedKeyHolder();
+        jdbc.sql("INSERT INTO jobs (status, created_at) VALUES (:status, :now)")
+                .param("status", JobStatus.QUEUED.name())
+                .param("now", utc(now))
+                .update(key, "id");
+        long id = key.getKey().longValue();
+        for (int i = 0; i < stages.size(); i++) {
+            StageSpec stage = stages.get(i);
+            jdbc.sql("""
+                    INSERT INTO stages (job_id, idx, image, spec, status, logs)
+                    VALUES (:job, :idx, :image, :spec, :status, :logs)""")
+                    .param("job", id).param("idx", i)
+                    .param("image", stage.image())
+                    .param("spec", json.writeValueAsString(stage))
+                    .param("status", StageStatus.PENDING.name())
+                    .param("logs", stage.logs())
+                    .update();
+        }
+        return id;
+    }
+
+    public Optional<Job> find(long id) {
+        return jdbc.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = :id")
+                .param("id", id)
+                .query((rs, n) -> job(rs, null))
+                .optional()
+                .map(job -> job.withStages(stagesOf(id)));
+    }
+
+    /** Newest first; {@code after} is the id of the last job of the previous page. */
+    public List<Job> list(Optional<JobStatus> status, int limit, Optional<Long> after) {
+        // Two plain statements rather than "(:status IS NULL OR ...)", so each walks its index.
+        String where = status.isPresent() ? " WHERE status = :status AND id < :after" : " WHERE id < :after";
+        var statement = jdbc.sql("SELECT " + JOB_COLUMNS + " FROM jobs" + where + " ORDER BY id DESC FETCH FIRST :limit ROWS ONLY");
+        status.ifPresent(s -> statement.param("status", s.name()));
+        return statement
+                .param("after", after.orElse(Long.MAX_VALUE))
+                .param("limit", limit)
+                .query((rs, n) -> job(rs, null))
+                .list();
+    }
+
+    public long countQueued() {
+        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE status = 'QUEUED'").query(Long.class).single();
+    }
+
+    /**
+     * Takes the oldest queued job with one conditional UPDATE, so that two workers, or two
+     * instances, never run the same job: the loser's UPDATE matches no row.
+     */
+    public Optional<ClaimedJob> claimNext(Instant now) {
+        List<Long> oldest = jdbc.sql("SELECT id FROM jobs WHERE status = 'QUEUED' ORDER BY id FETCH FIRST 8 ROWS ONLY")
+                .query(Long.class).list();
+        for (long id : oldest) {
+            if (move(id, JobStatus.QUEUED, JobStatus.RUNNING, "started_at", now, null)) {
+                return Optional.of(new ClaimedJob(id, specsOf(id)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Ends a running job; false if it was not running (settled already, by a shutdown or a peer). */
+    public boolean settle(long id, JobStatus outcome, String error, Instant now) {
+        return move(id, JobStatus.RUNNING, outcome, "finished_at", now, error);
+    }
+
+    /** Jobs a stopped service left RUNNING; their containers are gone or orphaned, so they end as ERROR. */
+    @Transactional
+    public List<Long> settleInterrupted(String error, Instant now) {
+        List<Long> ids = jdbc.sql("SELECT id FROM jobs WHERE status = 'RUNNING'").query(Long.class).list();
+        ids.forEach(id -> {
+            settle(id, JobStatus.ERROR, error, now);
+            skipStagesFrom(id, 0);
+        });
+        return ids;
+    }
+
+    private boolean move(long id, JobStatus from, JobStatus to, String timeColumn, Instant now, String error) {
+        if (!from.canMoveTo(to)) {
+            throw new IllegalStateException("a job cannot move from " + from + " to " + to);
+        }
+        return jdbc.sql("UPDATE jobs SET status = :to, " + timeColumn + " = :now, error = :error"
+                        + " WHERE id = :id AND status = :from")
+                .param("to", to.name()).param("now", utc(now)).param("error", error, java.sql.Types.VARCHAR)
+                .param("id", id).param("from", from.name())
+                .update() == 1;
+    }
+
+    public void stageStarted(long job, int idx, Instant now) {
+        jdbc.sql("UPDATE stages SET status = 'RUNNING', started_at = :now WHERE job_id = :job AND idx = :idx")
+                .param("now", utc(now)).param("job", job).param("idx", idx)
+                .update();
+    }
+
+    public void stageEnded(long job, int idx, StageEnd end) {
+        jdbc.sql("""
+                UPDATE stages SET status = :status, exit_code = :exit, killed = :killed, state = :state,
+                                  finished_at = :now
+                WHERE job_id = :job AND idx = :idx""")
+                .param("status", end.status().name())
+                .param("exit", end.exitCode(), java.sql.Types.INTEGER)
+                .param("killed", end.killed())
+                .param("state", end.state(), java.sql.Types.VARCHAR)
+                .param("now", utc(end.finishedAt()))
+                .param("job", job).param("idx", idx)
+                .update();
+    }
+
+    /** Stages that never ran: still PENDING or RUNNING from {@code from} on become SKIPPED. */
+    public void skipStagesFrom(long job, int from) {
+        jdbc.sql("UPDATE stages SET status = 'SKIPPED' WHERE job_id = :job AND idx >= :from"
+                        + " AND status IN ('PENDING', 'RUNNING')")
+                .param("job", job).param("from", from)
+                .update();
+    }
+
+    public void appendLog(long job, int idx, LogStream stream, int seq, byte[] data) {
+        jdbc.sql("INSERT INTO stage_logs (job_id, idx, stream, seq, data) VALUES (:job, :idx, :stream, :seq, :data)")
+                .param("job", job).param("idx", idx).param("stream", stream.key())
+                .param("seq", seq).param("data", data)
+                .update();
+    }
+
+    /** Writes a stored stream to {@code out} chunk by chunk; false if the stage's logs were not kept. */
+    public boolean copyLog(long job, int idx, LogStream stream, OutputStream out) {
+        Boolean kept = jdbc.sql("SELECT logs FROM stages WHERE job_id = :job AND idx = :idx")
+                .param("job", job).param("idx", idx)
+                .query(Boolean.class).optional()
+                .orElseThrow(() -> new JobNotFoundException("stage " + idx + " of job " + job));
+        if (!kept) {
+            return false;
+        }
+        jdbc.sql("SELECT data FROM stage_logs WHERE job_id = :job AND idx = :idx AND stream = :stream ORDER BY seq")
+                .param("job", job).param("idx", idx).param("stream", stream.key())
+                .query(rs -> {
+                    try {
+                        out.write(rs.getBytes(1));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+        return true;
+    }
+
+    /** chainlink's result list: one element per stage that ran, in order. */
+    public List<StageResult> results(long job) {
+        record Ran(int idx, boolean killed, Integer exitCode, String state, boolean logs) {
+        }
+        List<Ran> ran = jdbc.sql("""
+                SELECT idx, killed, exit_code, state, logs FROM stages
+                WHERE job_id = :job AND state IS NOT NULL ORDER BY idx""")
+                .param("job", job)
+                .query((rs, n) -> new Ran(rs.getInt("idx"), rs.getBoolean("killed"),
+                        rs.getObject("exit_code", Integer.class), rs.getString("state"), rs.getBoolean("logs")))
+                .list();
+        return ran.stream().map(r -> new StageResult(r.state(), r.killed(),
+                        !r.killed() && Integer.valueOf(0).equals(r.exitCode()),
+                        r.logs()
+                                ? new StageResult.Logs(logText(job, r.idx(), LogStream.STDOUT), logText(job, r.idx(), LogStream.STDERR))
+                                : new StageResult.Logs(null, null)))
+                .toList();
+    }
+
+    private String logText(long job, int idx, LogStream stream) {
+        var out = new java.io.ByteArrayOutputStream();
+        copyLog(job, idx, stream, out);
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private List<StageSpec> specsOf(long job) {
+        return jdbc.sql("SELECT spec FROM stages WHERE job_id = :job ORDER BY idx")
+                .param("job", job)
+                .query((rs, n) -> json.readValue(rs.getString(1), StageSpec.class))
+                .list();
+    }
+
+    private List<Job.Stage> stagesOf(long job) {
+        return jdbc.sql("""
+                SELECT idx, image, status, exit_code, killed, started_at, finished_at
+                FROM stages WHERE job_id = :job ORDER BY idx""")
+                .param("job", job)
+                .query((rs, n) -> new Job.Stage(
+                        rs.getInt("idx"), rs.getString("image"), StageStatus.valueOf(rs.getString("status")),
+                        rs.getObject("exit_code", Integer.class), rs.getBoolean("killed"),
+                        instant(rs, "started_at"), instant(rs, "finished_at")))
+                .list();
+    }
+
+    private static Job job(ResultSet rs, List<Job.Stage> stages) throws SQLException {
+        return new Job(rs.getLong("id"), JobStatus.valueOf(rs.getString("status")),
+                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
+                rs.getString("error"), stages);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

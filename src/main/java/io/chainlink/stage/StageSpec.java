@@ -1,0 +1,33 @@
+package io.chainlink.stage;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stage with every default resolved: what the runner and the engine read. Stored with the job
+ * as JSON, so a queued job runs as it was submitted even if the service's defaults change.
+ *
+ * @param entrypoint  replaces the image's entrypoint and CMD; null keeps the image's
+ * @param env         the job's environ with the stage's env over it
+ * @param cpusetCpus  CPU list such as "0-3"; null for all CPUs
+ * @param user        "uid", "uid:gid" or a user name; null for the image's user
+ */
+public record StageSpec(
+        String image,
+        List<String> entrypoint,
+        String hostname,
+        long memoryBytes,
+        boolean networking,
+        boolean privileged,
+        long timeoutMillis,
+        Map<String, String> env,
+        PullPolicy pull,
+        String cpusetCpus,
+        boolean logs,
+        String user) {
+
+    public Duration timeout() {
+        return Duration.ofMillis(timeoutMillis);
+    }
+}

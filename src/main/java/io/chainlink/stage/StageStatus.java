@@ -1,0 +1,5 @@
+package io.chainlink.stage;
+
+public enum StageStatus {
+    PENDING, RUNNING, SUCCEEDED, FAILED, SKIPPED
+}

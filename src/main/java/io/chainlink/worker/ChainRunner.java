@@ -1,0 +1,119 @@
+package io.chainlink.worker;
+
+import io.chainlink.config.ChainlinkProperties;
+import io.chainlink.engine.ContainerEngine;
+import io.chainlink.engine.EngineException;
+import io.chainlink.engine.StageOutcome;
+import io.chainlink.job.JobRepository;
+import io.chainlink.job.JobRepository.ClaimedJob;
+import io.chainlink.job.JobRepository.StageEnd;
+import io.chainlink.job.JobStatus;
+import io.chainlink.job.LogStream;
+import io.chainlink.job.StageLogWriter;
+import io.chainlink.stage.PullPolicy;
+import io.chainlink.stage.StageSpec;
+import io.chainlink.stage.StageStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs one claimed job to its end: pull its images, create its volume, run its stages in order
+ * until one fails, store each result, settle the job, then remove what it created. Whatever
+ * happens, the job ends in a terminal state.
+ */
+@Component
+public class ChainRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(ChainRunner.class);
+
+    private final ContainerEngine engine;
+    private final JobRepository repository;
+    private final Clock clock;
+    private final long logLimit;
+
+    public ChainRunner(ContainerEngine engine, JobRepository repository, Clock clock, ChainlinkProperties properties) {
+        this.engine = engine;
+        this.repository = repository;
+        this.clock = clock;
+        this.logLimit = properties.logLimit().toBytes();
+    }
+
+    void run(ClaimedJob job, Abort abort) {
+        MDC.put("job", Long.toString(job.id()));
+        List<String> containers = new ArrayList<>();
+        String volume = null;
+        JobStatus outcome;
+        String error = null;
+        try {
+            log.info("job {} running", job.id());
+            engine.prepareImages(images(job.stages()));
+            volume = engine.createVolume(job.id());
+            outcome = runStages(job, volume, containers, abort);
+        } catch (EngineException e) {
+            outcome = JobStatus.ERROR;
+            error = e.getMessage();
+        } catch (RuntimeException e) {
+            log.error("job {} broke", job.id(), e);
+            outcome = JobStatus.ERROR;
+            error = "internal error: " + e;
+        }
+        if (abort.requested()) {
+            outcome = JobStatus.ERROR;
+            error = "the service stopped while the job was running";
+        }
+        try {
+            repository.skipStagesFrom(job.id(), 0);
+            repository.settle(job.id(), outcome, error, clock.instant());
+            log.info("job {} {}{}", job.id(), outcome, error == null ? "" : ": " + error);
+        } finally {
+            // Off the path between the last stage's exit and the job being reported done.
+            engine.remove(containers, volume);
+            MDC.remove("job");
+        }
+    }
+
+    private JobStatus runStages(ClaimedJob job, String volume, List<String> containers, Abort abort) {
+        for (int index = 0; index < job.stages().size() && !abort.requested(); index++) {
+            StageSpec spec = job.stages().get(index);
+            StageOutcome outcome;
+            try {
+                String container = engine.create(job.id(), index, spec, volume);
+                containers.add(container);
+                abort.running(container);
+                repository.stageStarted(job.id(), index, clock.instant());
+                try (var stdout = new StageLogWriter(repository, job.id(), index, LogStream.STDOUT, logLimit);
+                     var stderr = new StageLogWriter(repository, job.id(), index, LogStream.STDERR, logLimit)) {
+                    outcome = engine.run(container, spec, stdout, stderr);
+                }
+            } catch (EngineException e) {
+                repository.stageEnded(job.id(), index, new StageEnd(StageStatus.FAILED, null, false, null, clock.instant()));
+                throw new EngineException("stage " + index + ": " + e.getMessage(), e);
+            } finally {
+                abort.running(null);
+            }
+            StageStatus status = outcome.succeeded() ? StageStatus.SUCCEEDED : StageStatus.FAILED;
+            repository.stageEnded(job.id(), index,
+                    new StageEnd(status, outcome.exitCode(), outcome.killed(), outcome.state(), clock.instant()));
+            log.info("job {} stage {} {} (exit {}{})", job.id(), index, status, outcome.exitCode(),
+                    outcome.killed() ? ", killed at its timeout" : "");
+            if (!outcome.succeeded()) {
+                return JobStatus.FAILED;
+            }
+        }
+        return JobStatus.SUCCEEDED;
+    }
+
+    /** Each image once, under the strongest pull policy any of its stages asks for. */
+    private static Map<String, PullPolicy> images(List<StageSpec> stages) {
+        Map<String, PullPolicy> images = new LinkedHashMap<>();
+        stages.forEach(stage -> images.merge(stage.image(), stage.pull(), PullPolicy::strongest));
+        return images;
+    }
+}
