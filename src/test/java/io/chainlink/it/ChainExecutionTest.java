@@ -1,0 +1,108 @@
+package io.chainlink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.model.Container;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Stages in order over one shared /job, and what stops a chain. */
+class ChainExecutionTest extends EngineTest {
+
+    @Test
+    void stagesShareJobDirectoryAndItsVolumeIsRemovedAfterTheJob() {
+        long id = submit("""
+                {"stages": [
+                  {"image": "IMAGE", "entrypoint": ["sh", "-c", "echo handed over > /job/note"]},
+                  {"image": "IMAGE", "entrypoint": ["cat", "/job/note"]}]}""");
+        JsonNode job = awaitEnd(id);
+
+        assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(results(id).get(1).get("logs").get("stdout").asString()).endsWith(" handed over\n");
+        Awaitility.await("the job's volume and containers are removed").atMost(Duration.ofSeconds(30))
+                .until(() -> volumesOf(id).isEmpty() && containersOf(id).isEmpty());
+    }
+
+    @Test
+    void failingStageSkipsLaterStagesWhoseContainersAreNeverCreated() {
+        long id = submit("""
+                {"stages": [
+                  {"image": "IMAGE", "entrypoint": ["true"]},
+                  {"image": "IMAGE", "entrypoint": ["sh", "-c", "exit 3"]},
+                  {"image": "IMAGE", "entrypoint": ["sh", "-c", "echo must not run"]}]}""");
+        JsonNode job = awaitEnd(id);
+
+        assertThat(job.get("status").asString()).isEqualTo("FAILED");
+        assertThat(job.get("error").isNull()).isTrue();
+        JsonNode stages = job.get("stages");
+        assertThat(stages.get(0).get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(stages.get(1).get("status").asString()).isEqualTo("FAILED");
+        assertThat(stages.get(1).get("exitCode").asInt()).isEqualTo(3);
+        assertThat(stages.get(2).get("status").asString()).isEqualTo("SKIPPED");
+        assertThat(stages.get(2).get("startedAt").isNull()).isTrue();
+
+        JsonNode results = results(id);
+        assertThat(results).hasSize(2);
+        assertThat(results.get(1).get("data").get("ExitCode").asInt()).isEqualTo(3);
+        assertThat(results.get(1).get("success").asBoolean()).isFalse();
+        // The engine's own record: no container ever carried stage 2's label.
+        assertThat(docker().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of("chainlink.job", Long.toString(id), "chainlink.stage", "2")).exec()).isEmpty();
+    }
+
+    @Test
+    void stdoutAndStderrComeBackApartEachLineTimestamped() {
+        long id = submit("""
+                {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "echo out1; echo err1 >&2; echo out2"]}]}""");
+        awaitEnd(id);
+
+        JsonNode logs = results(id).get(0).get("logs");
+        assertThat(logs.get("stdout").asString()).matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z out1\n\\S+ out2\n");
+        assertThat(logs.get("stderr").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z err1\n");
+        Response stderr = get("/api/v1/jobs/" + id + "/stages/0/logs/stderr");
+        assertThat(stderr.status()).isEqualTo(200);
+        assertThat(stderr.headers().get("content-type").get(0)).startsWith("text/plain");
+        assertThat(stderr.text()).isEqualTo(logs.get("stderr").asString());
+    }
+
+    @Test
+    void stageOutputPastTheCapIsCutWithAMarkerAndTheJobEndsNormally() {
+        // 20 MiB on stdout in 1000-byte lines; the default cap keeps 1 MiB.
+        long id = submit("""
+                {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "yes $(printf '%0999d' 0) | head -c 20971520"]}]}""");
+        JsonNode job = awaitEnd(id);
+
+        assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+        String stdout = get("/api/v1/jobs/" + id + "/stages/0/logs/stdout").text();
+        String marker = stdout.substring(stdout.lastIndexOf('\n', stdout.length() - 2) + 1);
+        Matcher cut = Pattern.compile("\\[chainlink\\] output cut at 1048576 bytes: (\\d+) bytes dropped\n").matcher(marker);
+        assertThat(cut.matches()).as(marker).isTrue();
+        assertThat(stdout.length() - marker.length()).isBetween(1048576, 1048577);
+        // Every line also carries its timestamp, so more than 19 MiB were dropped.
+        assertThat(Long.parseLong(cut.group(1))).isGreaterThan(19L * 1024 * 1024);
+    }
+
+    @Test
+    void unknownJobIsANotFoundProblem() {
+        Response response = get("/api/v1/jobs/987654321");
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.headers().get("content-type").get(0)).startsWith("application/problem+json");
+        assertThat(response.body().get("status").asInt()).isEqualTo(404);
+    }
+
+    private List<?> volumesOf(long id) {
+        var volumes = docker().listVolumesCmd().withFilter("label", List.of("chainlink.job=" + id)).exec().getVolumes();
+        return volumes == null ? List.of() : volumes;
+    }
+
+    private List<Container> containersOf(long id) {
+        return docker().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of("chainlink.job", Long.toString(id))).exec();
+    }
+}

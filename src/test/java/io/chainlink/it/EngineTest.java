@@ -1,0 +1,124 @@
+package io.chainlink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.github.dockerjava.api.DockerClient;
+import io.chainlink.engine.EngineConnection;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Base of the tests that run real containers: the service on a random port with its own H2
+ * database, the real Docker engine, and a client that talks HTTP to it as a user would.
+ * Without a reachable engine these tests fail, loudly; they never skip.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class EngineTest {
+
+    /** Built offline by .ci/test-image; on a machine with internet, e.g. -Dchainlink.test.image=busybox:1.36. */
+    public static final String IMAGE = System.getProperty("chainlink.test.image",
+            System.getenv().getOrDefault("CHAINLINK_TEST_IMAGE", "chainlink-test/busybox:latest"));
+
+    protected static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "ERROR");
+    protected static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected EngineConnection engine;
+
+    @BeforeEach
+    void engineIsThere() {
+        try {
+            docker().inspectImageCmd(IMAGE).exec();
+        } catch (RuntimeException e) {
+            fail("These tests need a Docker engine (DOCKER_HOST) and the test image " + IMAGE
+                    + " (bash .ci/test-image builds it offline): " + e.getMessage(), e);
+        }
+    }
+
+    protected DockerClient docker() {
+        return engine.client();
+    }
+
+    /** A chain's JSON with every {@code IMAGE} replaced by the test image. */
+    protected static String chain(String json) {
+        return json.replace("IMAGE", IMAGE);
+    }
+
+    public record Response(int status, JsonNode body, String text, Map<String, List<String>> headers) {
+    }
+
+    protected Response post(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    protected Response get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    /** Submits a chain, expects 202, returns the job's id. */
+    protected long submit(String json) {
+        Response response = post("/api/v1/jobs", chain(json));
+        assertThat(response.status()).as(response.text()).isEqualTo(202);
+        return response.body().get("id").asLong();
+    }
+
+    protected JsonNode job(long id) {
+        Response response = get("/api/v1/jobs/" + id);
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** Waits (with a generous deadline, not a timing assertion) for the job to end; returns its view. */
+    protected JsonNode awaitEnd(long id) {
+        return Awaitility.await("job " + id + " ends").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> job(id), job -> TERMINAL.contains(job.get("status").asString()));
+    }
+
+    protected JsonNode submitAndWait(String json) {
+        return awaitEnd(submit(json));
+    }
+
+    protected JsonNode results(long id) {
+        Response response = get("/api/v1/jobs/" + id + "/results");
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        return response.body();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            JsonNode body = type.contains("json") ? JSON.readTree(response.body()) : null;
+            return new Response(response.statusCode(), body, response.body(), response.headers().map());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.chainlink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Images are made present before the first stage; a pull that cannot succeed ends the job as ERROR. */
+class ImagePullTest extends EngineTest {
+
+    @Test
+    void imageMissingFromItsRegistryEndsTheJobAsErrorNamingItAndRunsNoStage() {
+        try (LocalRegistry registry = LocalRegistry.open()) {
+            String missing = registry.host + "/chainlink/absent:1";
+            JsonNode job = submitAndWait("""
+                    {"stages": [{"image": "%s", "entrypoint": ["true"]}, {"image": "IMAGE", "entrypoint": ["true"]}]}"""
+                    .formatted(missing));
+
+            assertThat(job.get("status").asString()).isEqualTo("ERROR");
+            assertThat(job.get("error").asString()).contains(missing).contains("could not be pulled");
+            assertThat(job.get("stages").findValuesAsString("status")).containsOnly("SKIPPED");
+            assertThat(results(job.get("id").asLong())).isEmpty();
+        }
+    }
+
+    @Test
+    void imageWithPullPolicyNeverThatIsNotPresentEndsAsError() {
+        JsonNode job = submitAndWait("""
+                {"stages": [{"image": "chainlink-test/absent:never", "pull": "never"}]}""");
+        assertThat(job.get("status").asString()).isEqualTo("ERROR");
+        assertThat(job.get("error").asString()).contains("chainlink-test/absent:never").contains("not present");
+    }
+
+    @Test
+    void imageIsPulledFromALocalRegistryAndRun() throws InterruptedException {
+        try (LocalRegistry registry = LocalRegistry.open()) {
+            String image = registry.push(docker(), IMAGE, "chainlink/pulled", "1", null);
+            JsonNode job = submitAndWait("""
+                    {"stages": [{"image": "%s", "entrypoint": ["echo", "pulled and ran"]}]}""".formatted(image));
+
+            assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+            assertThat(results(job.get("id").asLong()).get(0).get("logs").get("stdout").asString()).endsWith(" pulled and ran\n");
+            docker().removeImageCmd(image).exec();
+        }
+    }
+}
