@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval  how often idle workers look for jobs submitted elsewhere (another instance)
  * @param pullTimeout   how long all of a job's pulls may take together
  * @param stopGrace     how long shutdown waits for running jobs before killing their containers
+ * @param dockerHost    the engine; unset: {@code DOCKER_HOST}, else the local socket
+ * @param maxRequestSize largest request body accepted
  */
 @Validated
 @ConfigurationProperties("chainlink")
@@ -33,6 +35,8 @@ public record ChainlinkProperties(
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("10m") Duration pullTimeout,
         @DefaultValue("10s") Duration stopGrace,
+        String dockerHost,
+        @DefaultValue("1MB") DataSize maxRequestSize,
         @DefaultValue @Valid StageDefaults defaults,
         @DefaultValue List<@Valid Registry> registries) {
 

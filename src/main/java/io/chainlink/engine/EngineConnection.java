@@ -42,7 +42,11 @@ public class EngineConnection implements AutoCloseable {
     }
 
     public EngineConnection(ChainlinkProperties properties) {
-        this.config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        var builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
+        if (properties.dockerHost() != null && !properties.dockerHost().isBlank()) {
+            builder.withDockerHost(properties.dockerHost());
+        }
+        this.config = builder.build();
         // Each running stage holds one connection following its logs, and each pull one more;
         // the rest serve short control calls. No response timeout: it is an idle timeout and
         // would cut a quiet stage's log stream or a long wait.

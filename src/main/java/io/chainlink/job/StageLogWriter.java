@@ -23,6 +23,7 @@ public final class StageLogWriter extends OutputStream {
     private long kept;
     private long dropped;
     private byte last = '\n';
+    private boolean closed;
 
     public StageLogWriter(JobRepository repository, long job, int stage, LogStream stream, long limit) {
         this.repository = repository;
@@ -63,6 +64,10 @@ public final class StageLogWriter extends OutputStream {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         flushChunk();
         if (dropped > 0) {
             String marker = (last == '\n' ? "" : "\n")

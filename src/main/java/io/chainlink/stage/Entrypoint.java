@@ -48,9 +48,10 @@ public record Entrypoint(List<String> words) {
                 i = readDoubleQuoted(line, i + 1, word);
                 inWord = true;
             } else if (c == '\\') {
-                if (i + 1 < line.length()) {
-                    word.append(line.charAt(++i));
+                if (i + 1 == line.length()) {
+                    throw new IllegalArgumentException("nothing follows the last backslash in \"" + line + "\"");
                 }
+                word.append(line.charAt(++i));
                 inWord = true;
             } else if (Character.isWhitespace(c)) {
                 if (inWord) {

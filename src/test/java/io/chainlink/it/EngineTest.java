@@ -36,7 +36,7 @@ public abstract class EngineTest {
 
     protected static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "ERROR");
     protected static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
     @LocalServerPort
     protected int port;

@@ -1,0 +1,163 @@
+package io.chainlink.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+/**
+ * Every rule a submission can break answers 400 as a problem naming the field as the user wrote
+ * it, and stores nothing. The class has its own context, hence its own database.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+@DirtiesContext
+class SubmissionValidationTest {
+
+    private static final String JOBS = "/api/v1/jobs";
+
+    @Autowired
+    private MockMvcTester mvc;
+
+    @Autowired
+    private JdbcClient jdbc;
+
+    static Stream<Arguments> brokenRules() {
+        return Stream.of(
+                rule("a blank image", "{\"stages\": [{\"image\": \"  \"}]}", "stages[0].image"),
+                rule("an empty image", "{\"stages\": [{\"image\": \"\"}]}", "stages[0].image"),
+                rule("a missing image", "{\"stages\": [{\"hostname\": \"grader\"}]}", "stages[0].image"),
+                rule("memory below the 6m floor", stage("\"memory\": \"5m\""), "stages[0].memory"),
+                rule("memory in bytes below the floor", stage("\"memory\": 1000"), "stages[0].memory"),
+                rule("memory that is not a size", stage("\"memory\": \"lots\""), "stages[0].memory"),
+                rule("a timeout of zero", stage("\"timeout\": 0"), "stages[0].timeout"),
+                rule("a negative timeout", stage("\"timeout\": -1"), "stages[0].timeout"),
+                rule("a timeout over a week", stage("\"timeout\": 604801"), "stages[0].timeout"),
+                rule("a hostname starting with '-'", stage("\"hostname\": \"-bad-\""), "stages[0].hostname"),
+                rule("a hostname with '_'", stage("\"hostname\": \"a_b\""), "stages[0].hostname"),
+                rule("an empty env name", stage("\"env\": {\"\": \"x\"}"), "stages[0].env"),
+                rule("an env name with '='", stage("\"env\": {\"A=B\": \"x\"}"), "stages[0].env"),
+                rule("an environ name with '='", "{\"stages\": [{\"image\": \"alpine\"}], \"environ\": {\"A=B\": \"x\"}}", "environ"),
+                rule("an empty stage list", "{\"stages\": []}", "stages"),
+                rule("no stage list", "{}", "stages"),
+                rule("more stages than chainlink.max-stages", stages(33), "stages"),
+                rule("a misspelt field", stage("\"timout\": 5"), "stages[0].timout"),
+                rule("a bad field in the second stage", "{\"stages\": [{\"image\": \"alpine\"}, {\"image\": \"alpine\", \"memory\": \"lots\"}]}", "stages[1].memory"),
+                rule("a missing image in the second stage", "{\"stages\": [{\"image\": \"alpine\"}, {\"timeout\": 5}]}", "stages[1].image"),
+                rule("a cpuset that is not a CPU list", stage("\"cpuset_cpus\": \"zero\""), "stages[0].cpuset_cpus"),
+                rule("a user with a space", stage("\"user\": \"bad user\""), "stages[0].user"),
+                rule("an unknown pull policy", stage("\"pull\": \"sometimes\""), "stages[0].pull"),
+                rule("an entrypoint with an unbalanced quote", stage("\"entrypoint\": \"sh -c 'oops\""), "stages[0].entrypoint"),
+                rule("an entrypoint list holding a number", stage("\"entrypoint\": [\"sh\", 1]"), "stages[0].entrypoint"),
+                rule("an empty entrypoint list", stage("\"entrypoint\": []"), "stages[0].entrypoint"));
+    }
+
+    @ParameterizedTest(name = "{0} is named {2}")
+    @MethodSource("brokenRules")
+    void aBrokenRuleAnswers400NamingItsFieldAndStoresNothing(String rule, String body, String field) {
+        long jobs = count("jobs");
+        long stages = count("stages");
+
+        MvcTestResult result = submit(body);
+
+        assertThat(result).hasStatus(HttpStatus.BAD_REQUEST)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().contains(field);
+        assertThat(result).bodyJson().extractingPath("$.detail").asString().contains(field);
+        assertThat(count("jobs")).as("jobs stored").isEqualTo(jobs);
+        assertThat(count("stages")).as("stages stored").isEqualTo(stages);
+    }
+
+    @Test
+    void aBodyThatIsNotJsonAnswers400AsAProblem() {
+        long jobs = count("jobs");
+
+        MvcTestResult result = submit("{nope");
+
+        assertThat(result).hasStatus(HttpStatus.BAD_REQUEST)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result).bodyJson().extractingPath("$.status").isEqualTo(400);
+        assertThat(count("jobs")).isEqualTo(jobs);
+    }
+
+    @Test
+    void aSubmissionWithEveryFieldIsQueuedAt202WithItsLocation() throws Exception {
+        long jobs = count("jobs");
+        long stages = count("stages");
+        // An absent image that may not be pulled: the job ends in ERROR without running a container.
+        String body = """
+                {"stages": [{
+                    "image": "chainlink-test/absent:never",
+                    "entrypoint": ["sh", "-c", "echo a b"],
+                    "hostname": "grader",
+                    "memory": "64m",
+                    "networking": false,
+                    "privileged": false,
+                    "timeout": 1.5,
+                    "env": {"TEST": "testing"},
+                    "pull": "never",
+                    "cpuset_cpus": "0",
+                    "logs": true,
+                    "user": "1000:1000"
+                }],
+                "environ": {"BASE": "1"}}""";
+
+        MvcTestResult result = submit(body);
+
+        assertThat(result).hasStatus(HttpStatus.ACCEPTED);
+        assertThat(result).bodyJson().extractingPath("$.stages[0].image").isEqualTo("chainlink-test/absent:never");
+        Number id = com.jayway.jsonpath.JsonPath.read(result.getResponse().getContentAsString(), "$.id");
+        assertThat(result).headers().hasValue("Location", JOBS + "/" + id);
+        assertThat(count("jobs")).isEqualTo(jobs + 1);
+        assertThat(count("stages")).isEqualTo(stages + 1);
+    }
+
+    @Test
+    void anUnknownJobAnswers404AsAProblem() {
+        assertThat(mvc.get().uri(JOBS + "/999999")).hasStatus(HttpStatus.NOT_FOUND)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .bodyJson().extractingPath("$.detail").asString().contains("999999");
+    }
+
+    @Test
+    void aJobIdThatIsNotANumberAnswers400() {
+        assertThat(mvc.get().uri(JOBS + "/abc")).hasStatus(HttpStatus.BAD_REQUEST)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    private MvcTestResult submit(String body) {
+        return mvc.post().uri(JOBS).contentType(MediaType.APPLICATION_JSON).content(body).exchange();
+    }
+
+    private long count(String table) {
+        return jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single();
+    }
+
+    private static Arguments rule(String rule, String body, String field) {
+        return Arguments.of(rule, body, field);
+    }
+
+    /** One stage on a valid image with the given fields added. */
+    private static String stage(String fields) {
+        return "{\"stages\": [{\"image\": \"alpine\", " + fields + "}]}";
+    }
+
+    private static String stages(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "{\"image\": \"alpine\"}")
+                .collect(Collectors.joining(", ", "{\"stages\": [", "]}"));
+    }
+}

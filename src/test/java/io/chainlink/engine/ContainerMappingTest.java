@@ -1,0 +1,186 @@
+package io.chainlink.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
+import io.chainlink.stage.PullPolicy;
+import io.chainlink.stage.StageSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How a stage's fields land in the container's create request; nothing here reaches an engine. */
+class ContainerMappingTest {
+
+    private static final long MIB = 1024 * 1024;
+    private static final String VOLUME = "chainlink-job-42-0badcafe";
+
+    /** Building a command needs a client; sending one would fail the test. */
+    private static final DockerHttpClient NO_ENGINE = new DockerHttpClient() {
+        @Override
+        public Response execute(Request request) {
+            throw new AssertionError("the mapping must not reach the engine: " + request.method() + " " + request.path());
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    private final DockerClient client =
+            DockerClientImpl.getInstance(DefaultDockerClientConfig.createDefaultConfigBuilder().build(), NO_ENGINE);
+
+    @Test
+    void aPrivilegedStageRunsPrivileged() {
+        assertThat(host(stage().privileged(true)).getPrivileged()).isTrue();
+    }
+
+    @Test
+    void anUnprivilegedStageDoesNotRunPrivileged() {
+        assertThat(host(stage().privileged(false)).getPrivileged()).isFalse();
+    }
+
+    @Test
+    void memoryIsCappedAndSwapEqualsIt() {
+        HostConfig host = host(stage().memoryBytes(64 * MIB));
+
+        assertThat(host.getMemory()).isEqualTo(64 * MIB);
+        assertThat(host.getMemorySwap()).isEqualTo(64 * MIB);
+    }
+
+    @Test
+    void withoutNetworkingTheContainerHasNetworkModeNone() {
+        assertThat(host(stage().networking(false)).getNetworkMode()).isEqualTo("none");
+    }
+
+    @Test
+    void withNetworkingTheEngineChoosesTheNetwork() {
+        assertThat(host(stage().networking(true)).getNetworkMode()).isNull();
+    }
+
+    @Test
+    void everyContainerHasPrivateIpcAndAHundredMillisecondCpuPeriod() {
+        HostConfig host = host(stage());
+
+        assertThat(host.getIpcMode()).isEqualTo("private");
+        assertThat(host.getCpuPeriod()).isEqualTo(100_000L);
+    }
+
+    @Test
+    void cpusetIsPassedThroughAndAbsentMeansAllCpus() {
+        assertThat(host(stage().cpusetCpus("0-3,6")).getCpusetCpus()).isEqualTo("0-3,6");
+        assertThat(host(stage().cpusetCpus(null)).getCpusetCpus()).isNull();
+    }
+
+    @Test
+    void theImageAndHostnameAreTheStages() {
+        CreateContainerCmd command = command(stage().image("127.0.0.1:5000/team/grader:2").hostname("grader"));
+
+        assertThat(command.getImage()).isEqualTo("127.0.0.1:5000/team/grader:2");
+        assertThat(command.getHostName()).isEqualTo("grader");
+    }
+
+    @Test
+    void envBecomesNameEqualsValueInOrder() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TEST", "testing");
+        env.put("EMPTY", "");
+        env.put("EQUALS", "a=b c");
+
+        assertThat(command(stage().env(env)).getEnv()).containsExactly("TEST=testing", "EMPTY=", "EQUALS=a=b c");
+    }
+
+    @Test
+    void anEntrypointReplacesTheImagesAndNoneKeepsIt() {
+        assertThat(command(stage().entrypoint(List.of("sh", "-c", "echo a b"))).getEntrypoint())
+                .containsExactly("sh", "-c", "echo a b");
+        assertThat(command(stage().entrypoint(null)).getEntrypoint()).isNull();
+    }
+
+    @Test
+    void aUserIsPassedThroughAndNoneKeepsTheImages() {
+        assertThat(command(stage().user("1000:1000")).getUser()).isEqualTo("1000:1000");
+        assertThat(command(stage().user(null)).getUser()).isNull();
+    }
+
+    @Test
+    void theContainerIsLabelledWithItsJobAndStage() {
+        CreateContainerCmd command = DockerEngine.createCommand(client, 42, 3, stage().build(), VOLUME);
+
+        assertThat(command.getLabels()).containsOnly(entry("chainlink.job", "42"), entry("chainlink.stage", "3"));
+    }
+
+    @Test
+    void theJobsVolumeIsMountedAtJobWithoutCopyingTheImagesContent() {
+        List<Mount> mounts = host(stage()).getMounts();
+
+        assertThat(mounts).singleElement().satisfies(mount -> {
+            assertThat(mount.getType()).isEqualTo(MountType.VOLUME);
+            assertThat(mount.getSource()).isEqualTo(VOLUME);
+            assertThat(mount.getTarget()).isEqualTo("/job");
+            assertThat(mount.getVolumeOptions().getNoCopy()).isTrue();
+        });
+    }
+
+    @Test
+    void theContainerHasNoTty() {
+        // Without a TTY the engine multiplexes stdout and stderr, which is how they are told apart.
+        assertThat(command(stage()).isTty()).isFalse();
+    }
+
+    @Test
+    void theEnginesOwnLogFileIsBounded() {
+        var logConfig = host(stage()).getLogConfig();
+
+        assertThat(logConfig.getConfig()).containsEntry("max-size", "64m").containsEntry("max-file", "2");
+    }
+
+    private CreateContainerCmd command(Stage stage) {
+        return DockerEngine.createCommand(client, 42, 0, stage.build(), VOLUME);
+    }
+
+    private HostConfig host(Stage stage) {
+        return command(stage).getHostConfig();
+    }
+
+    private static Stage stage() {
+        return new Stage();
+    }
+
+    /** A StageSpec with plain values, changed one field at a time. */
+    private static final class Stage {
+        private String image = "alpine:3.5";
+        private List<String> entrypoint = List.of("true");
+        private String hostname = "container";
+        private long memoryBytes = 2048 * MIB;
+        private boolean networking = true;
+        private boolean privileged;
+        private Map<String, String> env = Map.of();
+        private String cpusetCpus;
+        private String user;
+
+        Stage image(String value) { image = value; return this; }
+        Stage entrypoint(List<String> value) { entrypoint = value; return this; }
+        Stage hostname(String value) { hostname = value; return this; }
+        Stage memoryBytes(long value) { memoryBytes = value; return this; }
+        Stage networking(boolean value) { networking = value; return this; }
+        Stage privileged(boolean value) { privileged = value; return this; }
+        Stage env(Map<String, String> value) { env = value; return this; }
+        Stage cpusetCpus(String value) { cpusetCpus = value; return this; }
+        Stage user(String value) { user = value; return this; }
+
+        StageSpec build() {
+            return new StageSpec(image, entrypoint, hostname, memoryBytes, networking, privileged, 30_000, env,
+                    PullPolicy.IF_NOT_PRESENT, cpusetCpus, true, user);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.chainlink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The OpenAPI document is complete enough for generated clients; bodies are bounded. */
+class ApiDocumentTest extends EngineTest {
+
+    @Test
+    void openApiDocumentDescribesSubmissionsWithRequiredFieldsEnumsAndDefaults() {
+        Response docs = get("/v3/api-docs");
+        assertThat(docs.status()).isEqualTo(200);
+        JsonNode schemas = docs.body().get("components").get("schemas");
+
+        assertThat(schemas.get("JobSubmission").get("required").toString()).contains("stages");
+        JsonNode stage = schemas.get("StageRequest");
+        assertThat(stage.get("required").toString()).contains("image");
+        assertThat(stage.get("properties").get("memory").get("default").asString()).isEqualTo("2g");
+        assertThat(stage.get("properties").get("hostname").get("default").asString()).isEqualTo("container");
+        assertThat(stage.get("properties").get("pull").get("enum").toString()).contains("if-not-present", "always", "never");
+        assertThat(schemas.get("Job").get("properties").get("status").get("enum").toString())
+                .contains("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "ERROR");
+        assertThat(docs.body().get("paths").has("/api/v1/jobs/{id}/results")).isTrue();
+        assertThat(get("/swagger-ui.html").status()).isEqualTo(200);
+    }
+
+    @Test
+    void bodyOverTheSizeLimitIsRefusedAndNothingIsStored() {
+        String huge = "{\"stages\": [{\"image\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}]}";
+        Response response = post("/api/v1/jobs", huge);
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.headers().get("content-type").get(0)).startsWith("application/problem+json");
+        assertThat(get("/api/v1/jobs?limit=500").body().get("jobs").findValuesAsString("status")).doesNotContain("QUEUED");
+    }
+}
