@@ -24,6 +24,9 @@ import org.springframework.validation.annotation.Validated;
  * @param stopGrace     how long shutdown waits for running jobs before killing their containers
  * @param dockerHost    the engine; unset: {@code DOCKER_HOST}, else the local socket
  * @param maxRequestSize largest request body accepted
+ * @param dockerConfig  folder of the Docker config file whose {@code auths} pulls use;
+ *                      unset: {@code $DOCKER_CONFIG}, else {@code ~/.docker}
+ * @param registries    registry credentials, which win over the Docker config file's
  */
 @Validated
 @ConfigurationProperties("chainlink")
@@ -37,6 +40,7 @@ public record ChainlinkProperties(
         @DefaultValue("10s") Duration stopGrace,
         String dockerHost,
         @DefaultValue("1MB") DataSize maxRequestSize,
+        String dockerConfig,
         @DefaultValue @Valid StageDefaults defaults,
         @DefaultValue List<@Valid Registry> registries) {
 

@@ -14,6 +14,8 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request.Method;
 import io.chainlink.stage.PullPolicy;
 import io.chainlink.stage.StageSpec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,12 +23,16 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -51,6 +57,8 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     private final EngineConnection engine;
     private final ImagePuller puller;
     private final JsonMapper json;
+    /** The job volumes whose root is already mode 0777. */
+    private final Set<String> openVolumes = ConcurrentHashMap.newKeySet();
     /** One thread kills every container that outlives its timeout. */
     private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "chainlink-timeouts");
@@ -81,9 +89,51 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
 
     @Override
     public String create(long job, int stage, StageSpec spec, String volume) {
-        return call("create stage " + stage + "'s container", () -> createCommand(engine.client(), job, stage, spec, volume)
+        String container = call("create stage " + stage + "'s container", () -> createCommand(engine.client(), job, stage, spec, volume)
                 .exec()
                 .getId());
+        if (!openVolumes.contains(volume) && runsAsNonRoot(spec)) {
+            openJobDirectory(container);
+            openVolumes.add(volume);
+        }
+        return container;
+    }
+
+    /**
+     * Makes the volume's root mode 0777, as chainlink makes its /job directory, so a stage that
+     * runs as any user can write there. Through the engine's API only (the service may run in a
+     * container, or far from the engine): a tar holding one directory entry {@code job/} with mode
+     * 0777, put at {@code /} of the created container, sets the mounted volume's root mode (an
+     * entry {@code ./} at {@code /job} is skipped by the engine). It costs about a fifth of a
+     * trivial stage, so only a chain with a non-root stage pays it, once.
+     */
+    private void openJobDirectory(String container) {
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar)) {
+            TarArchiveEntry entry = new TarArchiveEntry("job/");
+            entry.setMode(040777);
+            out.putArchiveEntry(entry);
+            out.closeArchiveEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        call("open /job to every user", () -> engine.client().copyArchiveToContainerCmd(container)
+                .withRemotePath("/")
+                .withTarInputStream(new ByteArrayInputStream(tar.toByteArray()))
+                .exec());
+    }
+
+    /** Whether the stage's process runs as someone other than root: by its user, or its image's. */
+    private boolean runsAsNonRoot(StageSpec spec) {
+        String user = spec.user();
+        if (user == null) {
+            user = call("inspect image " + spec.image(), () -> engine.client().inspectImageCmd(spec.image()).exec()).getConfig().getUser();
+        }
+        if (user == null || user.isEmpty()) {
+            return false;
+        }
+        String name = user.split(":", 2)[0];
+        return !name.equals("0") && !name.equals("root");
     }
 
     /** The container a stage asks for, as chainlink configures it; public for the unit test of the mapping. */
@@ -215,6 +265,7 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         }
         if (volume != null) {
             removeVolume(volume);
+            openVolumes.remove(volume);
         }
     }
 
