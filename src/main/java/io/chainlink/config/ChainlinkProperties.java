@@ -15,7 +15,7 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Everything an operator can set, under {@code chainlink.*}, with its default.
  *
- * @param workers       jobs run at once
+ * @param workers       jobs run at once; 0 for an instance that only accepts and serves jobs
  * @param maxStages     most stages one job may have
  * @param maxQueued     most jobs waiting at once; a submission past it is refused with 503
  * @param logLimit      bytes kept per stream (stdout, stderr) per stage; the rest is counted, not kept
@@ -31,7 +31,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("chainlink")
 public record ChainlinkProperties(
-        @DefaultValue("2") @Min(1) @Max(64) int workers,
+        @DefaultValue("2") @Min(0) @Max(64) int workers,
         @DefaultValue("32") @Min(1) @Max(1000) int maxStages,
         @DefaultValue("100000") @Min(1) int maxQueued,
         @DefaultValue("1MB") DataSize logLimit,

@@ -35,7 +35,7 @@ public class ImagePuller implements AutoCloseable {
         this.engine = engine;
         this.credentials = credentials;
         this.timeout = properties.pullTimeout();
-        this.pulls = Executors.newFixedThreadPool(properties.workers() * DockerEngine.PARALLEL_PULLS, runnable -> {
+        this.pulls = Executors.newFixedThreadPool(Math.max(1, properties.workers()) * DockerEngine.PARALLEL_PULLS, runnable -> {
             Thread thread = new Thread(runnable, "chainlink-pull");
             thread.setDaemon(true);
             return thread;

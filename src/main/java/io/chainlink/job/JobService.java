@@ -3,7 +3,10 @@ package io.chainlink.job;
 import io.chainlink.config.ChainlinkProperties;
 import io.chainlink.stage.StageSpec;
 import java.io.OutputStream;
+import io.chainlink.stage.StageStatus;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -20,12 +23,14 @@ public class JobService {
     private final QueueSignal signal;
     private final ChainlinkProperties properties;
     private final Clock clock;
+    private final QueueGauge queue;
 
     public JobService(JobRepository repository, QueueSignal signal, ChainlinkProperties properties, Clock clock) {
         this.repository = repository;
         this.signal = signal;
         this.properties = properties;
         this.clock = clock;
+        this.queue = new QueueGauge(repository::countQueued, clock);
     }
 
     public Job submit(List<StageSpec> stages) {
@@ -33,14 +38,20 @@ public class JobService {
             throw new InvalidSubmissionException("stages",
                     "at most " + properties.maxStages() + " stages per job; got " + stages.size());
         }
-        long queued = repository.countQueued();
+        long queued = queue.estimate();
         if (queued >= properties.maxQueued()) {
             throw new QueueFullException(queued);
         }
-        long id = repository.insert(stages, clock.instant());
+        Instant now = clock.instant();
+        long id = repository.insert(stages, now);
+        queue.added();
         signal.fire();
-        log.info("job {} queued with {} stages", id, stages.size());
-        return find(id);
+        log.debug("job {} queued with {} stages", id, stages.size());
+        List<Job.Stage> pending = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            pending.add(new Job.Stage(i, stages.get(i).image(), StageStatus.PENDING, null, false, null, null));
+        }
+        return new Job(id, JobStatus.QUEUED, now, null, null, null, pending);
     }
 
     public Job find(long id) {

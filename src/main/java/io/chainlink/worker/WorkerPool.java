@@ -43,6 +43,11 @@ public class WorkerPool implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        running = true;
+        if (properties.workers() == 0) {
+            log.info("no workers: this instance accepts and serves jobs, and runs none");
+            return;
+        }
         List<Long> interrupted = repository.settleInterrupted("the service stopped while the job was running", clock.instant());
         if (!interrupted.isEmpty()) {
             log.warn("jobs {} were running when the service last stopped; they ended as ERROR", interrupted);
@@ -50,7 +55,6 @@ public class WorkerPool implements SmartLifecycle {
             cleanup.setDaemon(true);
             cleanup.start();
         }
-        running = true;
         for (int i = 0; i < properties.workers(); i++) {
             Abort abort = new Abort();
             aborts.add(abort);
