@@ -16,11 +16,11 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -29,7 +29,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-@Validated
 @RestController
 @RequestMapping("/api/v1/jobs")
 public class JobController {
@@ -50,10 +49,13 @@ public class JobController {
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
     }
 
-    @Operation(summary = "A job and its stages' status")
+    @Operation(summary = "A job and its stages' status",
+            description = "With wait=N, answers when the job has ended, or after N seconds as it stands then")
     @GetMapping("/{id}")
-    public Job job(@PathVariable long id) {
-        return jobs.find(id);
+    public Job job(@PathVariable long id,
+                   @Parameter(description = "Seconds to wait for the job to end (at most 60)")
+                   @RequestParam(defaultValue = "0") @Min(0) @Max(60) int wait) throws InterruptedException {
+        return wait == 0 ? jobs.find(id) : jobs.awaitEnd(id, Duration.ofSeconds(wait));
     }
 
     @Operation(summary = "Jobs, newest first", description = "Pass the last id of a page as after= to get the next page")

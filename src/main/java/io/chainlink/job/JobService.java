@@ -5,10 +5,12 @@ import io.chainlink.stage.StageSpec;
 import java.io.OutputStream;
 import io.chainlink.stage.StageStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -18,16 +20,19 @@ import org.springframework.stereotype.Service;
 public class JobService {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
+    static final int MAX_WAITERS = 64;
+    private static final long SECOND = 1_000_000_000L;
 
     private final JobRepository repository;
-    private final QueueSignal signal;
+    private final JobEvents events;
     private final ChainlinkProperties properties;
     private final Clock clock;
     private final QueueGauge queue;
+    private final Semaphore waiters = new Semaphore(MAX_WAITERS);
 
-    public JobService(JobRepository repository, QueueSignal signal, ChainlinkProperties properties, Clock clock) {
+    public JobService(JobRepository repository, JobEvents events, ChainlinkProperties properties, Clock clock) {
         this.repository = repository;
-        this.signal = signal;
+        this.events = events;
         this.properties = properties;
         this.clock = clock;
         this.queue = new QueueGauge(repository::countQueued, clock);
@@ -45,7 +50,7 @@ public class JobService {
         Instant now = clock.instant();
         long id = repository.insert(stages, now);
         queue.added();
-        signal.fire();
+        events.queued().fire();
         log.debug("job {} queued with {} stages", id, stages.size());
         List<Job.Stage> pending = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
@@ -56,6 +61,31 @@ public class JobService {
 
     public Job find(long id) {
         return repository.find(id).orElseThrow(() -> new JobNotFoundException("job " + id));
+    }
+
+    /**
+     * The job once it has ended, or as it stands after {@code max}. Waiters are bounded: past
+     * {@link #MAX_WAITERS} a call answers at once, so waits cannot take every request thread.
+     */
+    public Job awaitEnd(long id, Duration max) throws InterruptedException {
+        if (!waiters.tryAcquire()) {
+            return find(id);
+        }
+        try {
+            long deadline = System.nanoTime() + max.toNanos();
+            while (true) {
+                long seen = events.settled().generation();
+                Job job = find(id);
+                long left = deadline - System.nanoTime();
+                if (job.status().isTerminal() || left <= 0) {
+                    return job;
+                }
+                // A job settled by another instance shows at the next look, a second later at most.
+                events.settled().awaitAfter(seen, Duration.ofNanos(Math.min(left, SECOND)));
+            }
+        } finally {
+            waiters.release();
+        }
     }
 
     public List<Job> list(Optional<JobStatus> status, int limit, Optional<Long> after) {

@@ -4,6 +4,7 @@ import io.chainlink.config.ChainlinkProperties;
 import io.chainlink.engine.ContainerEngine;
 import io.chainlink.engine.EngineException;
 import io.chainlink.engine.StageOutcome;
+import io.chainlink.job.JobEvents;
 import io.chainlink.job.JobRepository;
 import io.chainlink.job.JobRepository.ClaimedJob;
 import io.chainlink.job.JobRepository.StageEnd;
@@ -35,12 +36,15 @@ public class ChainRunner {
 
     private final ContainerEngine engine;
     private final JobRepository repository;
+    private final JobEvents events;
     private final Clock clock;
     private final long logLimit;
 
-    public ChainRunner(ContainerEngine engine, JobRepository repository, Clock clock, ChainlinkProperties properties) {
+    public ChainRunner(ContainerEngine engine, JobRepository repository, JobEvents events, Clock clock,
+                       ChainlinkProperties properties) {
         this.engine = engine;
         this.repository = repository;
+        this.events = events;
         this.clock = clock;
         this.logLimit = properties.logLimit().toBytes();
     }
@@ -71,6 +75,7 @@ public class ChainRunner {
         try {
             repository.skipStagesFrom(job.id(), 0);
             repository.settle(job.id(), outcome, error, clock.instant());
+            events.settled().fire();
             log.info("job {} {}{}", job.id(), outcome, error == null ? "" : ": " + error);
         } finally {
             // Off the path between the last stage's exit and the job being reported done.

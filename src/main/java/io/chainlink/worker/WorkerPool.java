@@ -3,7 +3,8 @@ package io.chainlink.worker;
 import io.chainlink.config.ChainlinkProperties;
 import io.chainlink.engine.ContainerEngine;
 import io.chainlink.job.JobRepository;
-import io.chainlink.job.QueueSignal;
+import io.chainlink.job.JobEvents;
+import io.chainlink.job.Signal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,19 +25,19 @@ public class WorkerPool implements SmartLifecycle {
     private final JobRepository repository;
     private final ChainRunner runner;
     private final ContainerEngine engine;
-    private final QueueSignal signal;
+    private final Signal signal;
     private final ChainlinkProperties properties;
     private final Clock clock;
     private final List<Thread> threads = new ArrayList<>();
     private final List<Abort> aborts = new ArrayList<>();
     private volatile boolean running;
 
-    public WorkerPool(JobRepository repository, ChainRunner runner, ContainerEngine engine, QueueSignal signal,
+    public WorkerPool(JobRepository repository, ChainRunner runner, ContainerEngine engine, JobEvents events,
                       ChainlinkProperties properties, Clock clock) {
         this.repository = repository;
         this.runner = runner;
         this.engine = engine;
-        this.signal = signal;
+        this.signal = events.queued();
         this.properties = properties;
         this.clock = clock;
     }

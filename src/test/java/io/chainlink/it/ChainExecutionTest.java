@@ -89,6 +89,16 @@ class ChainExecutionTest extends EngineTest {
     }
 
     @Test
+    void waitingReadAnswersOnceTheJobHasEnded() {
+        long id = submit("""
+                {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "1"]}]}""");
+        Response waited = get("/api/v1/jobs/" + id + "?wait=60");
+        assertThat(waited.status()).isEqualTo(200);
+        assertThat(waited.body().get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(get("/api/v1/jobs/" + id + "?wait=61").status()).isEqualTo(400);
+    }
+
+    @Test
     void unknownJobIsANotFoundProblem() {
         Response response = get("/api/v1/jobs/987654321");
         assertThat(response.status()).isEqualTo(404);

@@ -1,14 +1,13 @@
 package io.chainlink.job;
 
 import java.time.Duration;
-import org.springframework.stereotype.Component;
 
 /**
- * Tells idle workers at once that a job was queued here, so a job does not wait for the next
- * poll of the database. Polling stays as the fallback for jobs queued by another instance.
+ * Something happened in this process, for threads that would otherwise poll the database: a
+ * waiter reads {@link #generation()}, checks the database, then awaits a change of generation.
+ * Polling stays the fallback for what another instance does.
  */
-@Component
-public class QueueSignal {
+public final class Signal {
 
     private long generation;
 
@@ -21,7 +20,7 @@ public class QueueSignal {
         return generation;
     }
 
-    /** Returns when a job was queued after {@code seen} was read, or after {@code max}. */
+    /** Returns when the signal fired after {@code seen} was read, or after {@code max}. */
     public synchronized void awaitAfter(long seen, Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         for (long left = max.toNanos(); generation == seen && left > 0; left = deadline - System.nanoTime()) {

@@ -1,0 +1,19 @@
+package io.chainlink.job;
+
+import org.springframework.stereotype.Component;
+
+/** In-process news of jobs: one queued (for idle workers), one settled (for clients waiting on it). */
+@Component
+public class JobEvents {
+
+    private final Signal queued = new Signal();
+    private final Signal settled = new Signal();
+
+    public Signal queued() {
+        return queued;
+    }
+
+    public Signal settled() {
+        return settled;
+    }
+}
