@@ -95,12 +95,15 @@ public class ImagePuller implements AutoCloseable {
         ImageRef ref = ImageRef.parse(image);
         var command = engine.client().pullImageCmd(ref.repository()).withTag(ref.tag());
         credentials.forRegistry(ref.registry()).ifPresent(command::withAuthConfig);
-        try {
-            if (!command.exec(new PullImageResultCallback()).awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        // Closing the callback ends the pull's stream and frees its connection, whatever happened.
+        try (PullImageResultCallback pull = command.exec(new PullImageResultCallback())) {
+            if (!pull.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 return Optional.of("image " + image + " could not be pulled within " + timeout.toSeconds() + " s");
             }
             log.info("pulled {}", image);
             return Optional.empty();
+        } catch (java.io.IOException e) {
+            return Optional.of("image " + image + " could not be pulled: " + e.getMessage());
         } catch (DockerException e) {
             return Optional.of("image " + image + " could not be pulled: " + EngineErrors.reason(e));
         } catch (RuntimeException e) {
