@@ -15,7 +15,7 @@ CREATE TABLE stages (
     job_id      BIGINT        NOT NULL REFERENCES jobs (id),
     idx         INT           NOT NULL,
     image       VARCHAR(1024) NOT NULL,
-    spec        VARCHAR(1048576) NOT NULL,  -- the resolved StageSpec as JSON
+    spec        VARCHAR(10485760) NOT NULL, -- the resolved StageSpec as JSON (PostgreSQL's largest VARCHAR)
     status      VARCHAR(16)   NOT NULL,
     exit_code   INT,
     killed      BOOLEAN       NOT NULL DEFAULT FALSE,

@@ -10,13 +10,13 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.Map;
 
-/** Environment variable names are non-empty and hold no '='; values are strings. */
+/** Environment variable names are non-empty and hold no '='; values are strings; neither holds NUL. */
 @Target({ElementType.FIELD, ElementType.RECORD_COMPONENT, ElementType.PARAMETER})
 @Retention(RetentionPolicy.RUNTIME)
 @Constraint(validatedBy = EnvNames.Validator.class)
 public @interface EnvNames {
 
-    String message() default "names must be non-empty and contain no '=', values must be strings";
+    String message() default "names must be non-empty and contain no '=', values must be strings, and neither may contain NUL";
 
     Class<?>[] groups() default {};
 
@@ -27,7 +27,8 @@ public @interface EnvNames {
         @Override
         public boolean isValid(Map<String, String> env, ConstraintValidatorContext context) {
             return env == null || env.entrySet().stream()
-                    .allMatch(e -> !e.getKey().isEmpty() && e.getKey().indexOf('=') < 0 && e.getValue() != null);
+                    .allMatch(e -> !e.getKey().isEmpty() && e.getKey().indexOf('=') < 0 && e.getValue() != null
+                            && e.getKey().indexOf('\0') < 0 && e.getValue().indexOf('\0') < 0);
         }
     }
 }

@@ -76,7 +76,7 @@ public class JobController {
 
     @Operation(summary = "chainlink's result list: one element per stage that ran, in order")
     @GetMapping("/{id}/results")
-    public List<StageResult> results(@PathVariable long id) {
+    public List<StageResult> results(@PathVariable long id) throws InterruptedException {
         return jobs.results(id);
     }
 

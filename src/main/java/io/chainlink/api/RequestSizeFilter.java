@@ -40,6 +40,13 @@ class RequestSizeFilter extends OncePerRequestFilter {
         chain.doFilter(new Bounded(request, limit), response);
     }
 
+    /** Read past the bound: ProblemAdvice answers 413, as for a declared length. */
+    static final class BodyTooLargeException extends IOException {
+        BodyTooLargeException(long limit) {
+            super("request bodies are limited to " + limit + " bytes");
+        }
+    }
+
     /** Stops reading at the bound, so a chunked body of any length costs at most that much. */
     private static final class Bounded extends HttpServletRequestWrapper {
 
@@ -73,7 +80,7 @@ class RequestSizeFilter extends OncePerRequestFilter {
                 private void count(int n) throws IOException {
                     read += n;
                     if (read > limit) {
-                        throw new IOException("request body larger than " + limit + " bytes");
+                        throw new BodyTooLargeException(limit);
                     }
                 }
 

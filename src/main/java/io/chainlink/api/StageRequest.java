@@ -80,12 +80,12 @@ public record StageRequest(
                 hostname != null ? hostname : defaults.hostname(),
                 memory != null ? memory.bytes() : defaults.memoryBytes(),
                 networking != null ? networking : defaults.networking(),
-                privileged != null && privileged,
+                privileged != null ? privileged : defaults.privileged(),
                 Math.round(seconds * 1000),
                 merged,
                 pull != null ? pull : defaults.pull(),
                 cpuset_cpus,
-                logs == null || logs,
+                logs != null ? logs : defaults.logs(),
                 user != null ? user : defaults.user());
     }
 }

@@ -44,6 +44,21 @@ public record ChainlinkProperties(
         @DefaultValue @Valid StageDefaults defaults,
         @DefaultValue List<@Valid Registry> registries) {
 
+    public ChainlinkProperties {
+        requirePositive("chainlink.poll-interval", pollInterval);
+        requirePositive("chainlink.pull-timeout", pullTimeout);
+        requirePositive("chainlink.stop-grace", stopGrace);
+        if (logLimit.toBytes() < 0 || maxRequestSize.toBytes() <= 0) {
+            throw new IllegalArgumentException("chainlink.log-limit must not be negative, chainlink.max-request-size must be positive");
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive; got " + value);
+        }
+    }
+
     /**
      * Credentials for one registry host, sent with every pull from it.
      *

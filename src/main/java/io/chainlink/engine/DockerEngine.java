@@ -26,8 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,13 +59,15 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     /** The job volumes whose root is already mode 0777. */
     private final Set<String> openVolumes = ConcurrentHashMap.newKeySet();
     /** One thread kills every container that outlives its timeout. */
-    private final ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    private final ScheduledThreadPoolExecutor killer = new ScheduledThreadPoolExecutor(1, runnable -> {
         Thread thread = new Thread(runnable, "chainlink-timeouts");
         thread.setDaemon(true);
         return thread;
     });
 
     public DockerEngine(EngineConnection engine, ImagePuller puller, JsonMapper json) {
+        // A stage that ends before its timeout cancels its kill; drop it then, not a week later.
+        killer.setRemoveOnCancelPolicy(true);
         this.engine = engine;
         this.puller = puller;
         this.json = json;
@@ -82,18 +83,24 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         String name = "chainlink-job-" + job + "-" + UUID.randomUUID().toString().substring(0, 8);
         return call("create the job's volume", () -> engine.client().createVolumeCmd()
                 .withName(name)
-                .withLabels(Map.of(JOB_LABEL, Long.toString(job)))
+                .withLabels(Map.of(JOB_LABEL, Long.toString(job), STAGE_LABEL, "all"))
                 .exec()
                 .getName());
     }
 
     @Override
     public String create(long job, int stage, StageSpec spec, String volume) {
+        boolean open = !openVolumes.contains(volume) && runsAsNonRoot(spec);
         String container = call("create stage " + stage + "'s container", () -> createCommand(engine.client(), job, stage, spec, volume)
                 .exec()
                 .getId());
-        if (!openVolumes.contains(volume) && runsAsNonRoot(spec)) {
-            openJobDirectory(container);
+        if (open) {
+            try {
+                openJobDirectory(container);
+            } catch (RuntimeException e) {
+                remove(List.of(container), null); // the runner never learns its id
+                throw e;
+            }
             openVolumes.add(volume);
         }
         return container;

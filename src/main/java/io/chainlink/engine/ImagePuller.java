@@ -3,6 +3,7 @@ package io.chainlink.engine;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AuthConfig;
 import io.chainlink.config.ChainlinkProperties;
 import io.chainlink.stage.PullPolicy;
 import java.time.Duration;
@@ -94,7 +95,8 @@ public class ImagePuller implements AutoCloseable {
     private Optional<String> pull(String image) {
         ImageRef ref = ImageRef.parse(image);
         var command = engine.client().pullImageCmd(ref.repository()).withTag(ref.tag());
-        credentials.forRegistry(ref.registry()).ifPresent(command::withAuthConfig);
+        // Always our credentials, even none: docker-java would otherwise add ~/.docker's itself.
+        command.withAuthConfig(credentials.forRegistry(ref.registry()).orElseGet(AuthConfig::new));
         // Closing the callback ends the pull's stream and frees its connection, whatever happened.
         try (PullImageResultCallback pull = command.exec(new PullImageResultCallback())) {
             if (!pull.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

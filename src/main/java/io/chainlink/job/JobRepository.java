@@ -30,6 +30,7 @@ public class JobRepository {
     public record StageEnd(StageStatus status, Integer exitCode, boolean killed, String state, Instant finishedAt) {
     }
 
+    private static final int ERROR_CHARS = 4000; // jobs.error's size
     private static final String JOB_COLUMNS = "id, status, created_at, started_at, finished_at, error";
 
     private final JdbcClient jdbc;
@@ -97,7 +98,12 @@ public class JobRepository {
                 .query(Long.class).list();
         for (long id : oldest) {
             if (move(id, JobStatus.QUEUED, JobStatus.RUNNING, "started_at", now, null)) {
-                return Optional.of(new ClaimedJob(id, specsOf(id)));
+                try {
+                    return Optional.of(new ClaimedJob(id, specsOf(id)));
+                } catch (RuntimeException e) {
+                    settle(id, JobStatus.ERROR, "the job's stored stages could not be read: " + e.getMessage(), now);
+                    throw e;
+                }
             }
         }
         return Optional.empty();
@@ -125,9 +131,14 @@ public class JobRepository {
         }
         return jdbc.sql("UPDATE jobs SET status = :to, " + timeColumn + " = :now, error = :error"
                         + " WHERE id = :id AND status = :from")
-                .param("to", to.name()).param("now", utc(now)).param("error", error, java.sql.Types.VARCHAR)
+                .param("to", to.name()).param("now", utc(now)).param("error", capped(error), java.sql.Types.VARCHAR)
                 .param("id", id).param("from", from.name())
                 .update() == 1;
+    }
+
+    /** Fits an error message to its column: a job must settle however long the engine's words were. */
+    private static String capped(String error) {
+        return error == null || error.length() <= ERROR_CHARS ? error : error.substring(0, ERROR_CHARS - 1) + "…";
     }
 
     public void stageStarted(long job, int idx, Instant now) {

@@ -21,6 +21,7 @@ public class JobService {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
     static final int MAX_WAITERS = 64;
+    static final int RESULT_BUILDS = 4;
     private static final long SECOND = 1_000_000_000L;
 
     private final JobRepository repository;
@@ -29,6 +30,7 @@ public class JobService {
     private final Clock clock;
     private final QueueGauge queue;
     private final Semaphore waiters = new Semaphore(MAX_WAITERS);
+    private final Semaphore resultBuilds = new Semaphore(RESULT_BUILDS);
 
     public JobService(JobRepository repository, JobEvents events, ChainlinkProperties properties, Clock clock) {
         this.repository = repository;
@@ -92,9 +94,18 @@ public class JobService {
         return repository.list(status, limit, after);
     }
 
-    public List<StageResult> results(long id) {
+    /**
+     * A job's results hold up to stages x 2 x log-limit bytes of text, so only a few are built
+     * at once ({@link #RESULT_BUILDS}); other readers wait their turn.
+     */
+    public List<StageResult> results(long id) throws InterruptedException {
         find(id);
-        return repository.results(id);
+        resultBuilds.acquire();
+        try {
+            return repository.results(id);
+        } finally {
+            resultBuilds.release();
+        }
     }
 
     /** Copies a stage's stored stream; false if the stage's logs were not kept. */

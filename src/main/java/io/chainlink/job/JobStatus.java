@@ -1,7 +1,5 @@
 package io.chainlink.job;
 
-import java.util.Set;
-
 /**
  * A job's life: {@code QUEUED -> RUNNING -> SUCCEEDED | FAILED | ERROR}. FAILED means the user's
  * code failed (a stage exited non-zero or was killed at its timeout); ERROR means the chain could
@@ -20,9 +18,5 @@ public enum JobStatus {
             case RUNNING -> next.isTerminal();
             default -> false;
         };
-    }
-
-    public static Set<JobStatus> terminal() {
-        return Set.of(SUCCEEDED, FAILED, ERROR);
     }
 }

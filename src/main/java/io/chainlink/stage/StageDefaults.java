@@ -13,6 +13,8 @@ public record StageDefaults(
         @DefaultValue("30") double timeout,
         @DefaultValue("container") String hostname,
         @DefaultValue("true") boolean networking,
+        @DefaultValue("false") boolean privileged,
+        @DefaultValue("true") boolean logs,
         @DefaultValue("IF_NOT_PRESENT") PullPolicy pull,
         String user) {
 

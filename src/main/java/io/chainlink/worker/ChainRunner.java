@@ -51,54 +51,71 @@ public class ChainRunner {
 
     void run(ClaimedJob job, Abort abort) {
         MDC.put("job", Long.toString(job.id()));
-        List<String> containers = new ArrayList<>();
-        String volume = null;
-        JobStatus outcome;
-        String error = null;
+        Created created = new Created();
+        JobStatus outcome = JobStatus.ERROR;
+        String error = "internal error";
         try {
             log.info("job {} running", job.id());
             engine.prepareImages(images(job.stages()));
-            volume = engine.createVolume(job.id());
-            outcome = runStages(job, volume, containers, abort);
+            created.volume = engine.createVolume(job.id());
+            outcome = runStages(job, created, abort);
+            error = null;
         } catch (EngineException e) {
-            outcome = JobStatus.ERROR;
             error = e.getMessage();
         } catch (RuntimeException e) {
             log.error("job {} broke", job.id(), e);
-            outcome = JobStatus.ERROR;
             error = "internal error: " + e;
-        }
-        if (abort.requested()) {
-            outcome = JobStatus.ERROR;
-            error = "the service stopped while the job was running";
-        }
-        try {
-            repository.skipStagesFrom(job.id(), 0);
-            repository.settle(job.id(), outcome, error, clock.instant());
-            events.settled().fire();
-            log.info("job {} {}{}", job.id(), outcome, error == null ? "" : ": " + error);
         } finally {
+            // Whatever happened above, even an Error, the job ends and what it made is removed.
+            if (abort.requested()) {
+                outcome = JobStatus.ERROR;
+                error = "the service stopped while the job was running";
+            }
+            settle(job.id(), outcome, error);
             // Off the path between the last stage's exit and the job being reported done.
-            engine.remove(containers, volume);
+            engine.remove(created.containers, created.volume);
             MDC.remove("job");
         }
     }
 
-    private JobStatus runStages(ClaimedJob job, String volume, List<String> containers, Abort abort) {
-        for (int index = 0; index < job.stages().size() && !abort.requested(); index++) {
+    /** What a job has made on the engine so far, for the removal at its end. */
+    private static final class Created {
+        final List<String> containers = new ArrayList<>();
+        String volume;
+    }
+
+    private void settle(long job, JobStatus outcome, String error) {
+        try {
+            repository.skipStagesFrom(job, 0);
+            if (repository.settle(job, outcome, error, clock.instant())) {
+                events.settled().fire();
+                log.info("job {} {}{}", job, outcome, error == null ? "" : ": " + error);
+            } else {
+                log.warn("job {} was no longer running when it ended {}; left as it was", job, outcome);
+            }
+        } catch (RuntimeException e) {
+            log.error("job {} could not be settled as {}; the next start of the service ends it", job, outcome, e);
+        }
+    }
+
+    private JobStatus runStages(ClaimedJob job, Created created, Abort abort) {
+        for (int index = 0; index < job.stages().size(); index++) {
             StageSpec spec = job.stages().get(index);
             StageOutcome outcome;
             try {
-                String container = engine.create(job.id(), index, spec, volume);
-                containers.add(container);
+                String container = engine.create(job.id(), index, spec, created.volume);
+                created.containers.add(container);
                 abort.running(container);
+                if (abort.requested()) {
+                    return JobStatus.ERROR;
+                }
                 repository.stageStarted(job.id(), index, clock.instant());
                 try (var stdout = new StageLogWriter(repository, job.id(), index, LogStream.STDOUT, logLimit);
                      var stderr = new StageLogWriter(repository, job.id(), index, LogStream.STDERR, logLimit)) {
                     outcome = engine.run(container, spec, stdout, stderr);
                 }
             } catch (EngineException e) {
-                repository.stageEnded(job.id(), index, new StageEnd(StageStatus.FAILED, null, false, null, clock.instant()));
+                // The stage did not run (the engine refused it): it ends SKIPPED with the rest.
                 throw new EngineException("stage " + index + ": " + e.getMessage(), e);
             } finally {
                 abort.running(null);

@@ -34,4 +34,24 @@ class ApiDocumentTest extends EngineTest {
         assertThat(response.headers().get("content-type").get(0)).startsWith("application/problem+json");
         assertThat(get("/api/v1/jobs?limit=500").body().get("jobs").findValuesAsString("status")).doesNotContain("QUEUED");
     }
+
+    @Test
+    void chunkedBodyOverTheSizeLimitIsRefusedToo() throws Exception {
+        // No Content-Length: the body streams in chunks, and reading stops at the bound.
+        byte[] huge = ("{\"stages\": [{\"image\": \"" + "x".repeat(2 * 1024 * 1024) + "\"}]}").getBytes();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/jobs"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge)))
+                .build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void nulInAnEnvironmentValueIsABadRequestNotAServerError() {
+        Response response = post("/api/v1/jobs", chain("""
+                {"stages": [{"image": "IMAGE", "env": {"A": "x\\u0000y"}}]}"""));
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().get("errors").get(0).get("field").asString()).isEqualTo("stages[0].env");
+    }
 }
