@@ -96,6 +96,26 @@ class LogFramesTest {
         assertThatExceptionOfType(EOFException.class).isThrownBy(() -> copy(new ByteArrayInputStream(cut)));
     }
 
+    @Test
+    void entriesTheEngineSendsAgainAfterARotationAreSkippedPerStream() throws IOException {
+        String t1 = "2026-11-25T03:41:55.000000001Z ";
+        String t2 = "2026-11-25T03:41:55.000000002Z ";
+        String t3 = "2026-11-25T03:41:55.000000003Z ";
+        copy(stream(
+                frame((byte) 1, t1 + "a\n"), frame((byte) 2, t1 + "x\n"), frame((byte) 1, t2 + "b\n"),
+                frame((byte) 1, t1 + "a\n"), frame((byte) 1, t2 + "b\n"), // the repeat
+                frame((byte) 2, t2 + "y\n"), frame((byte) 1, t3 + "c\n")));
+
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "a\n" + t2 + "b\n" + t3 + "c\n");
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "x\n" + t2 + "y\n");
+    }
+
+    @Test
+    void entriesWithoutTimestampsAreNeverTakenForRepeats() throws IOException {
+        copy(stream(frame((byte) 1, "same\n"), frame((byte) 1, "same\n")));
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo("same\nsame\n");
+    }
+
     private void copy(InputStream in) throws IOException {
         LogFrames.copy(in, stdout, stderr);
     }

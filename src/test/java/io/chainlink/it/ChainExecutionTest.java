@@ -89,6 +89,19 @@ class ChainExecutionTest extends EngineTest {
     }
 
     @Test
+    void droppedBytesAreCountedExactlyEvenWhenTheEnginesLogFileRotates() {
+        // 100,000 lines of 1,000 bytes: past the engine's 64 MB log file, which rotates mid-stream.
+        long id = submit("""
+                {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "yes $(printf '%0999d' 0) | head -n 100000"]}]}""");
+        assertThat(awaitEnd(id).get("status").asString()).isEqualTo("SUCCEEDED");
+
+        String stdout = get("/api/v1/jobs/" + id + "/stages/0/logs/stdout").text();
+        // Each line comes with a 30-character timestamp and a space: 1,031 bytes.
+        long dropped = 100_000L * 1031 - 1048576;
+        assertThat(stdout).endsWith("[chainlink] output cut at 1048576 bytes: " + dropped + " bytes dropped\n");
+    }
+
+    @Test
     void waitingReadAnswersOnceTheJobHasEnded() {
         long id = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "1"]}]}""");
