@@ -15,15 +15,23 @@ CREATE TABLE stages (
     job_id      BIGINT        NOT NULL REFERENCES jobs (id),
     idx         INT           NOT NULL,
     image       VARCHAR(1024) NOT NULL,
-    spec        VARCHAR(10485760) NOT NULL, -- the resolved StageSpec as JSON (PostgreSQL's largest VARCHAR)
     status      VARCHAR(16)   NOT NULL,
     exit_code   INT,
     killed      BOOLEAN       NOT NULL DEFAULT FALSE,
     logs        BOOLEAN       NOT NULL,    -- false: the stage's output is neither read nor kept
     started_at  TIMESTAMP WITH TIME ZONE,
     finished_at TIMESTAMP WITH TIME ZONE,
-    state       VARCHAR(65536),             -- the engine's inspected State, as it returned it
     PRIMARY KEY (job_id, idx)
+);
+
+-- The large parts of a stage, apart, so that the rows every status read walks stay small.
+CREATE TABLE stage_details (
+    job_id BIGINT            NOT NULL,
+    idx    INT               NOT NULL,
+    spec   VARCHAR(10485760) NOT NULL,  -- the resolved StageSpec as JSON (PostgreSQL's largest VARCHAR)
+    state  VARCHAR(65536),              -- the engine's inspected State, as it returned it
+    PRIMARY KEY (job_id, idx),
+    FOREIGN KEY (job_id, idx) REFERENCES stages (job_id, idx)
 );
 
 -- A stage's output arrives in chunks and is written as it comes, never held whole in memory.

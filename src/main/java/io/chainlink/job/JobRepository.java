@@ -51,14 +51,15 @@ public class JobRepository {
         long id = key.getKey().longValue();
         for (int i = 0; i < stages.size(); i++) {
             StageSpec stage = stages.get(i);
-            jdbc.sql("""
-                    INSERT INTO stages (job_id, idx, image, spec, status, logs)
-                    VALUES (:job, :idx, :image, :spec, :status, :logs)""")
+            jdbc.sql("INSERT INTO stages (job_id, idx, image, status, logs) VALUES (:job, :idx, :image, :status, :logs)")
                     .param("job", id).param("idx", i)
                     .param("image", stage.image())
-                    .param("spec", json.writeValueAsString(stage))
                     .param("status", StageStatus.PENDING.name())
                     .param("logs", stage.logs())
+                    .update();
+            jdbc.sql("INSERT INTO stage_details (job_id, idx, spec) VALUES (:job, :idx, :spec)")
+                    .param("job", id).param("idx", i)
+                    .param("spec", json.writeValueAsString(stage))
                     .update();
         }
         return id;
@@ -70,6 +71,18 @@ public class JobRepository {
                 .query((rs, n) -> job(rs, null))
                 .optional()
                 .map(job -> job.withStages(stagesOf(id)));
+    }
+
+    private List<Job.Stage> stagesOf(long job) {
+        return jdbc.sql("""
+                SELECT idx, image, status, exit_code, killed, started_at, finished_at
+                FROM stages WHERE job_id = :job ORDER BY idx""")
+                .param("job", job)
+                .query((rs, n) -> new Job.Stage(
+                        rs.getInt("idx"), rs.getString("image"), StageStatus.valueOf(rs.getString("status")),
+                        rs.getObject("exit_code", Integer.class), rs.getBoolean("killed"),
+                        instant(rs, "started_at"), instant(rs, "finished_at")))
+                .list();
     }
 
     /** Newest first; {@code after} is the id of the last job of the previous page. */
@@ -147,16 +160,19 @@ public class JobRepository {
                 .update();
     }
 
+    @Transactional
     public void stageEnded(long job, int idx, StageEnd end) {
         jdbc.sql("""
-                UPDATE stages SET status = :status, exit_code = :exit, killed = :killed, state = :state,
-                                  finished_at = :now
+                UPDATE stages SET status = :status, exit_code = :exit, killed = :killed, finished_at = :now
                 WHERE job_id = :job AND idx = :idx""")
                 .param("status", end.status().name())
                 .param("exit", end.exitCode(), java.sql.Types.INTEGER)
                 .param("killed", end.killed())
-                .param("state", end.state(), java.sql.Types.VARCHAR)
                 .param("now", utc(end.finishedAt()))
+                .param("job", job).param("idx", idx)
+                .update();
+        jdbc.sql("UPDATE stage_details SET state = :state WHERE job_id = :job AND idx = :idx")
+                .param("state", end.state(), java.sql.Types.VARCHAR)
                 .param("job", job).param("idx", idx)
                 .update();
     }
@@ -202,8 +218,9 @@ public class JobRepository {
         record Ran(int idx, boolean killed, Integer exitCode, String state, boolean logs) {
         }
         List<Ran> ran = jdbc.sql("""
-                SELECT idx, killed, exit_code, state, logs FROM stages
-                WHERE job_id = :job AND state IS NOT NULL ORDER BY idx""")
+                SELECT s.idx, s.killed, s.exit_code, d.state, s.logs
+                FROM stages s JOIN stage_details d ON d.job_id = s.job_id AND d.idx = s.idx
+                WHERE s.job_id = :job AND d.state IS NOT NULL ORDER BY s.idx""")
                 .param("job", job)
                 .query((rs, n) -> new Ran(rs.getInt("idx"), rs.getBoolean("killed"),
                         rs.getObject("exit_code", Integer.class), rs.getString("state"), rs.getBoolean("logs")))
@@ -223,21 +240,9 @@ public class JobRepository {
     }
 
     private List<StageSpec> specsOf(long job) {
-        return jdbc.sql("SELECT spec FROM stages WHERE job_id = :job ORDER BY idx")
+        return jdbc.sql("SELECT spec FROM stage_details WHERE job_id = :job ORDER BY idx")
                 .param("job", job)
                 .query((rs, n) -> json.readValue(rs.getString(1), StageSpec.class))
-                .list();
-    }
-
-    private List<Job.Stage> stagesOf(long job) {
-        return jdbc.sql("""
-                SELECT idx, image, status, exit_code, killed, started_at, finished_at
-                FROM stages WHERE job_id = :job ORDER BY idx""")
-                .param("job", job)
-                .query((rs, n) -> new Job.Stage(
-                        rs.getInt("idx"), rs.getString("image"), StageStatus.valueOf(rs.getString("status")),
-                        rs.getObject("exit_code", Integer.class), rs.getBoolean("killed"),
-                        instant(rs, "started_at"), instant(rs, "finished_at")))
                 .list();
     }
 
