@@ -4,7 +4,6 @@ import io.chainlink.job.InvalidSubmissionException;
 import io.chainlink.job.JobNotFoundException;
 import io.chainlink.job.QueueFullException;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;

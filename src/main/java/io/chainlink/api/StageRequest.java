@@ -6,7 +6,6 @@ import io.chainlink.stage.MemoryLimit;
 import io.chainlink.stage.PullPolicy;
 import io.chainlink.stage.StageDefaults;
 import io.chainlink.stage.StageSpec;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.NotBlank;
