@@ -38,9 +38,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
+    /** The queue frees up as workers claim jobs; a client should come back, not give up. */
     @ExceptionHandler(QueueFullException.class)
-    ProblemDetail queueFull(QueueFullException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+    ResponseEntity<ProblemDetail> queueFull(QueueFullException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
     }
 
     @ExceptionHandler(InvalidSubmissionException.class)

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +19,7 @@ import org.springframework.stereotype.Service;
 
 /** Submitting jobs and reading them back; running them is the worker pool's. */
 @Service
-public class JobService {
+public class JobService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
     static final int MAX_WAITERS = 64;
@@ -29,6 +31,12 @@ public class JobService {
     private final ChainlinkProperties properties;
     private final Clock clock;
     private final QueueGauge queue;
+    /** Recounts the queue for {@link QueueGauge}, off the submissions' path. */
+    private final ExecutorService queueCounter = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "chainlink-queue-count");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Semaphore waiters = new Semaphore(MAX_WAITERS);
     private final Semaphore resultBuilds = new Semaphore(RESULT_BUILDS);
 
@@ -37,7 +45,12 @@ public class JobService {
         this.events = events;
         this.properties = properties;
         this.clock = clock;
-        this.queue = new QueueGauge(repository::countQueued, clock);
+        this.queue = new QueueGauge(repository::countQueued, queueCounter, System::nanoTime);
+    }
+
+    @Override
+    public void close() {
+        queueCounter.shutdownNow();
     }
 
     public Job submit(List<StageSpec> stages) {
