@@ -8,6 +8,8 @@ import io.chainlink.job.LogStream;
 import io.chainlink.job.StageResult;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletResponse;
@@ -75,9 +77,13 @@ public class JobController {
     }
 
     @Operation(summary = "chainlink's result list: one element per stage that ran, in order")
-    @GetMapping("/{id}/results")
-    public List<StageResult> results(@PathVariable long id) throws InterruptedException {
-        return jobs.results(id);
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+            array = @ArraySchema(schema = @Schema(implementation = StageResult.class))))
+    @GetMapping(value = "/{id}/results", produces = MediaType.APPLICATION_JSON_VALUE)
+    public void results(@PathVariable long id, HttpServletResponse response) throws IOException {
+        jobs.find(id);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        jobs.writeResults(id, response.getOutputStream());
     }
 
     @Operation(summary = "One stream of one stage, as text: each line prefixed with the engine's RFC 3339 timestamp")

@@ -3,6 +3,7 @@ package io.chainlink.job;
 import io.chainlink.stage.StageSpec;
 import io.chainlink.stage.StageStatus;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
@@ -201,42 +202,40 @@ public class JobRepository {
         if (!kept) {
             return false;
         }
-        jdbc.sql("SELECT data FROM stage_logs WHERE job_id = :job AND idx = :idx AND stream = :stream ORDER BY seq")
-                .param("job", job).param("idx", idx).param("stream", stream.key())
-                .query(rs -> {
-                    try {
-                        out.write(rs.getBytes(1));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
+        try (InputStream log = openLog(job, idx, stream)) {
+            log.transferTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return true;
     }
 
-    /** chainlink's result list: one element per stage that ran, in order. */
-    public List<StageResult> results(long job) {
-        record Ran(int idx, boolean killed, Integer exitCode, String state, boolean logs) {
+    /** A stored stream, read chunk by chunk as the reader goes; empty if nothing was stored. */
+    InputStream openLog(long job, int idx, LogStream stream) {
+        return new StoredLogInputStream(seq -> jdbc.sql("""
+                        SELECT data FROM stage_logs WHERE job_id = :job AND idx = :idx AND stream = :stream AND seq = :seq""")
+                .param("job", job).param("idx", idx).param("stream", stream.key()).param("seq", seq)
+                .query(byte[].class).optional().orElse(null));
+    }
+
+    /** A stage that ran to its end, as chainlink's result list shows it; {@code state} is the engine's JSON. */
+    record EndedStage(int idx, boolean killed, Integer exitCode, String state, boolean logs) {
+
+        boolean success() {
+            return !killed && Integer.valueOf(0).equals(exitCode);
         }
-        List<Ran> ran = jdbc.sql("""
+    }
+
+    /** The stages of a job that ran, in order. */
+    List<EndedStage> endedStages(long job) {
+        return jdbc.sql("""
                 SELECT s.idx, s.killed, s.exit_code, d.state, s.logs
                 FROM stages s JOIN stage_details d ON d.job_id = s.job_id AND d.idx = s.idx
                 WHERE s.job_id = :job AND d.state IS NOT NULL ORDER BY s.idx""")
                 .param("job", job)
-                .query((rs, n) -> new Ran(rs.getInt("idx"), rs.getBoolean("killed"),
+                .query((rs, n) -> new EndedStage(rs.getInt("idx"), rs.getBoolean("killed"),
                         rs.getObject("exit_code", Integer.class), rs.getString("state"), rs.getBoolean("logs")))
                 .list();
-        return ran.stream().map(r -> new StageResult(r.state(), r.killed(),
-                        !r.killed() && Integer.valueOf(0).equals(r.exitCode()),
-                        r.logs()
-                                ? new StageResult.Logs(logText(job, r.idx(), LogStream.STDOUT), logText(job, r.idx(), LogStream.STDERR))
-                                : new StageResult.Logs(null, null)))
-                .toList();
-    }
-
-    private String logText(long job, int idx, LogStream stream) {
-        var out = new java.io.ByteArrayOutputStream();
-        copyLog(job, idx, stream, out);
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private List<StageSpec> specsOf(long job) {

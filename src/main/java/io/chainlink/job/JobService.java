@@ -23,7 +23,6 @@ public class JobService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
     static final int MAX_WAITERS = 64;
-    static final int RESULT_BUILDS = 4;
     private static final long SECOND = 1_000_000_000L;
 
     private final JobRepository repository;
@@ -31,6 +30,7 @@ public class JobService implements AutoCloseable {
     private final ChainlinkProperties properties;
     private final Clock clock;
     private final QueueGauge queue;
+    private final ResultsWriter results;
     /** Recounts the queue for {@link QueueGauge}, off the submissions' path. */
     private final ExecutorService queueCounter = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "chainlink-queue-count");
@@ -38,10 +38,11 @@ public class JobService implements AutoCloseable {
         return thread;
     });
     private final Semaphore waiters = new Semaphore(MAX_WAITERS);
-    private final Semaphore resultBuilds = new Semaphore(RESULT_BUILDS);
 
-    public JobService(JobRepository repository, JobEvents events, ChainlinkProperties properties, Clock clock) {
+    public JobService(JobRepository repository, ResultsWriter results, JobEvents events, ChainlinkProperties properties,
+                      Clock clock) {
         this.repository = repository;
+        this.results = results;
         this.events = events;
         this.properties = properties;
         this.clock = clock;
@@ -107,18 +108,9 @@ public class JobService implements AutoCloseable {
         return repository.list(status, limit, after);
     }
 
-    /**
-     * A job's results hold up to stages x 2 x log-limit bytes of text, so only a few are built
-     * at once ({@link #RESULT_BUILDS}); other readers wait their turn.
-     */
-    public List<StageResult> results(long id) throws InterruptedException {
-        find(id);
-        resultBuilds.acquire();
-        try {
-            return repository.results(id);
-        } finally {
-            resultBuilds.release();
-        }
+    /** Writes a job's results, chainlink's list, as JSON, streamed from the database: never held whole. */
+    public void writeResults(long id, OutputStream out) {
+        results.write(id, out);
     }
 
     /** Copies a stage's stored stream; false if the stage's logs were not kept. */

@@ -72,6 +72,21 @@ class ChainExecutionTest extends EngineTest {
     }
 
     @Test
+    void resultsCarryOutputOfManyChunksWithQuotesControlBytesAndBadUtf8AsTheLogEndpointDoes() {
+        // A first line JSON must escape, an é, a byte that is not UTF-8, then 200,000 bytes: many stored chunks.
+        String command = "printf 'q\"b\\\\s\\t\\001 \\303\\251 \\377 end\\n'; yes 0123456789 | head -c 200000";
+        long id = submit(JSON.writeValueAsString(Map.of("stages",
+                List.of(Map.of("image", IMAGE, "entrypoint", List.of("sh", "-c", command))))));
+        assertThat(awaitEnd(id).get("status").asString()).isEqualTo("SUCCEEDED");
+
+        String stdout = results(id).get(0).get("logs").get("stdout").asString();
+
+        assertThat(stdout.lines().findFirst().orElseThrow()).endsWith(" q\"b\\s\t\u0001 \u00e9 \ufffd end");
+        assertThat(Pattern.compile(" 0123456789\n").matcher(stdout).results().count()).isEqualTo(18181);
+        assertThat(stdout).isEqualTo(get("/api/v1/jobs/" + id + "/stages/0/logs/stdout").text());
+    }
+
+    @Test
     void stageOutputPastTheCapIsCutWithAMarkerAndTheJobEndsNormally() {
         // 20 MiB on stdout in 1000-byte lines; the default cap keeps 1 MiB.
         long id = submit("""
