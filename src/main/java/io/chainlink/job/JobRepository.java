@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -66,24 +67,28 @@ public class JobRepository {
         return id;
     }
 
+    /** A job with its stages, in one statement: the status read every client polls. */
     public Optional<Job> find(long id) {
-        return jdbc.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = :id")
+        record Row(Job job, Job.Stage stage) {
+        }
+        List<Row> rows = jdbc.sql("""
+                SELECT j.id, j.status, j.created_at, j.started_at, j.finished_at, j.error,
+                       s.idx, s.image, s.status AS stage_status, s.exit_code, s.killed,
+                       s.started_at AS stage_started_at, s.finished_at AS stage_finished_at
+                FROM jobs j LEFT JOIN stages s ON s.job_id = j.id
+                WHERE j.id = :id ORDER BY s.idx""")
                 .param("id", id)
-                .query((rs, n) -> job(rs, null))
-                .optional()
-                .map(job -> job.withStages(stagesOf(id)));
-    }
-
-    private List<Job.Stage> stagesOf(long job) {
-        return jdbc.sql("""
-                SELECT idx, image, status, exit_code, killed, started_at, finished_at
-                FROM stages WHERE job_id = :job ORDER BY idx""")
-                .param("job", job)
-                .query((rs, n) -> new Job.Stage(
-                        rs.getInt("idx"), rs.getString("image"), StageStatus.valueOf(rs.getString("status")),
-                        rs.getObject("exit_code", Integer.class), rs.getBoolean("killed"),
-                        instant(rs, "started_at"), instant(rs, "finished_at")))
+                .query((rs, n) -> new Row(n == 0 ? job(rs, null) : null, rs.getObject("idx") == null ? null
+                        : new Job.Stage(rs.getInt("idx"), rs.getString("image"),
+                                StageStatus.valueOf(rs.getString("stage_status")),
+                                rs.getObject("exit_code", Integer.class), rs.getBoolean("killed"),
+                                instant(rs, "stage_started_at"), instant(rs, "stage_finished_at"))))
                 .list();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Job.Stage> stages = rows.stream().map(Row::stage).filter(Objects::nonNull).toList();
+        return Optional.of(rows.get(0).job().withStages(stages));
     }
 
     /** Newest first; {@code after} is the id of the last job of the previous page. */
