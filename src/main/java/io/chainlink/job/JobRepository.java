@@ -20,7 +20,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
-/** All SQL the service runs. Every job status change checks the expected old status in its WHERE. */
+/** All SQL the service runs. Every job and stage status change checks the expected old status in its WHERE. */
 @Repository
 public class JobRepository {
 
@@ -30,6 +30,12 @@ public class JobRepository {
 
     /** What a stage's run left for the database: its exit, whether it was killed, the engine's State. */
     public record StageEnd(StageStatus status, Integer exitCode, boolean killed, String state, Instant finishedAt) {
+
+        public StageEnd {
+            if (status != StageStatus.SUCCEEDED && status != StageStatus.FAILED) {
+                throw new IllegalArgumentException("a stage that ran ends SUCCEEDED or FAILED, not " + status);
+            }
+        }
     }
 
     private static final int ERROR_CHARS = 4000; // jobs.error's size
@@ -160,27 +166,36 @@ public class JobRepository {
         return error == null || error.length() <= ERROR_CHARS ? error : error.substring(0, ERROR_CHARS - 1) + "…";
     }
 
-    public void stageStarted(long job, int idx, Instant now) {
-        jdbc.sql("UPDATE stages SET status = 'RUNNING', started_at = :now WHERE job_id = :job AND idx = :idx")
+    /** Marks a pending stage running; false if it was not pending (its job was ended meanwhile). */
+    public boolean stageStarted(long job, int idx, Instant now) {
+        return jdbc.sql("UPDATE stages SET status = 'RUNNING', started_at = :now"
+                        + " WHERE job_id = :job AND idx = :idx AND status = 'PENDING'")
                 .param("now", utc(now)).param("job", job).param("idx", idx)
-                .update();
+                .update() == 1;
     }
 
+    /**
+     * Ends a running stage with what its run left; false, and nothing written, if it was not running
+     * (its job was ended meanwhile, and the stage SKIPPED).
+     */
     @Transactional
-    public void stageEnded(long job, int idx, StageEnd end) {
-        jdbc.sql("""
+    public boolean stageEnded(long job, int idx, StageEnd end) {
+        boolean ended = jdbc.sql("""
                 UPDATE stages SET status = :status, exit_code = :exit, killed = :killed, finished_at = :now
-                WHERE job_id = :job AND idx = :idx""")
+                WHERE job_id = :job AND idx = :idx AND status = 'RUNNING'""")
                 .param("status", end.status().name())
                 .param("exit", end.exitCode(), java.sql.Types.INTEGER)
                 .param("killed", end.killed())
                 .param("now", utc(end.finishedAt()))
                 .param("job", job).param("idx", idx)
-                .update();
-        jdbc.sql("UPDATE stage_details SET state = :state WHERE job_id = :job AND idx = :idx")
-                .param("state", end.state(), java.sql.Types.VARCHAR)
-                .param("job", job).param("idx", idx)
-                .update();
+                .update() == 1;
+        if (ended) {
+            jdbc.sql("UPDATE stage_details SET state = :state WHERE job_id = :job AND idx = :idx")
+                    .param("state", end.state(), java.sql.Types.VARCHAR)
+                    .param("job", job).param("idx", idx)
+                    .update();
+        }
+        return ended;
     }
 
     /** Stages that never ran: still PENDING or RUNNING from {@code from} on become SKIPPED. */

@@ -109,7 +109,9 @@ public class ChainRunner {
                 if (abort.requested()) {
                     return JobStatus.ERROR;
                 }
-                repository.stageStarted(job.id(), index, clock.instant());
+                if (!repository.stageStarted(job.id(), index, clock.instant())) {
+                    throw new IllegalStateException("stage " + index + " was no longer pending");
+                }
                 try (var stdout = new StageLogWriter(repository, job.id(), index, LogStream.STDOUT, logLimit);
                      var stderr = new StageLogWriter(repository, job.id(), index, LogStream.STDERR, logLimit)) {
                     outcome = engine.run(container, spec, stdout, stderr);
@@ -121,8 +123,10 @@ public class ChainRunner {
                 abort.running(null);
             }
             StageStatus status = outcome.succeeded() ? StageStatus.SUCCEEDED : StageStatus.FAILED;
-            repository.stageEnded(job.id(), index,
-                    new StageEnd(status, outcome.exitCode(), outcome.killed(), outcome.state(), clock.instant()));
+            if (!repository.stageEnded(job.id(), index,
+                    new StageEnd(status, outcome.exitCode(), outcome.killed(), outcome.state(), clock.instant()))) {
+                log.warn("job {} stage {} was no longer running when it ended {}; left as it was", job.id(), index, status);
+            }
             log.info("job {} stage {} {} (exit {}{})", job.id(), index, status, outcome.exitCode(),
                     outcome.killed() ? ", killed at its timeout" : "");
             if (!outcome.succeeded()) {
