@@ -4,12 +4,16 @@ import io.chainlink.stage.PullPolicy;
 import io.chainlink.stage.StageSpec;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** The few things the runner asks of a container engine. Failures are {@link EngineException}s. */
 public interface ContainerEngine {
 
-    /** Makes every image present, pulling in parallel as each one's policy says. */
-    void prepareImages(Map<String, PullPolicy> images);
+    /**
+     * Makes every image present, pulling in parallel as each one's policy says. Gives up, and
+     * abandons its pulls, soon after {@code stopping} turns true (a shutdown).
+     */
+    void prepareImages(Map<String, PullPolicy> images, BooleanSupplier stopping);
 
     /** Creates the job's {@code /job} volume; returns its name. */
     String createVolume(long job);

@@ -23,9 +23,12 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -74,8 +77,8 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     }
 
     @Override
-    public void prepareImages(Map<String, PullPolicy> images) {
-        puller.prepare(images);
+    public void prepareImages(Map<String, PullPolicy> images, BooleanSupplier stopping) {
+        puller.prepare(images, stopping);
     }
 
     @Override
@@ -189,12 +192,25 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
             }
             waitUntilStopped(container);
         } finally {
-            timeout.cancel(false);
+            if (!timeout.cancel(false)) {
+                awaitKill(timeout); // the kill may have stopped the container before its call returned
+            }
         }
         JsonNode state = inspectState(container);
         // A kill that raced the container's own exit is still a kill: the task ran and the
         // container died of it; a kill of a stopped container fails and leaves "killed" false.
         return new StageOutcome(state.path("ExitCode").asInt(-1), killed.get(), json.writeValueAsString(state));
+    }
+
+    /** Waits for a timeout's kill that has started, so that "killed" is known before it is read. */
+    private static void awaitKill(ScheduledFuture<?> kill) {
+        try {
+            kill.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | CancellationException e) {
+            // killIfRunning never throws; nothing else ends this task
+        }
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -26,6 +27,8 @@ import org.springframework.stereotype.Component;
 public class ImagePuller implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ImagePuller.class);
+    /** How soon a shutdown is noticed while pulls run. */
+    static final Duration STOP_CHECK = Duration.ofMillis(200);
 
     private final EngineConnection engine;
     private final RegistryCredentials credentials;
@@ -43,16 +46,22 @@ public class ImagePuller implements AutoCloseable {
         });
     }
 
-    /** Throws an EngineException naming every image that could not be made present, with the engine's reason. */
-    public void prepare(Map<String, PullPolicy> images) {
+    /**
+     * Throws an EngineException naming every image that could not be made present, with the
+     * engine's reason; or, within {@link #STOP_CHECK} of {@code stopping} turning true, one that
+     * says so, after cancelling the pulls (which closes their streams, and the engine ends them).
+     */
+    public void prepare(Map<String, PullPolicy> images, BooleanSupplier stopping) {
         Map<String, Future<Optional<String>>> pending = new java.util.LinkedHashMap<>();
         images.forEach((image, policy) -> pending.put(image, pulls.submit(() -> prepare(image, policy))));
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> failures = new ArrayList<>();
         pending.forEach((image, future) -> {
             try {
-                future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
-                        .ifPresent(failures::add);
+                awaitOrStop(future, deadline, stopping).ifPresent(failures::add);
+            } catch (StoppedException e) {
+                pending.values().forEach(pull -> pull.cancel(true));
+                throw new EngineException("the service stopped while pulling " + image);
             } catch (TimeoutException e) {
                 future.cancel(true);
                 failures.add("image " + image + " could not be pulled within " + timeout.toSeconds() + " s");
@@ -65,6 +74,30 @@ public class ImagePuller implements AutoCloseable {
         });
         if (!failures.isEmpty()) {
             throw new EngineException(String.join("; ", failures));
+        }
+    }
+
+    /** Waits for a pull in steps, so that a shutdown need not wait for the pull timeout. */
+    private static Optional<String> awaitOrStop(Future<Optional<String>> pull, long deadline, BooleanSupplier stopping)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        while (true) {
+            if (stopping.getAsBoolean()) {
+                throw new StoppedException();
+            }
+            long left = deadline - System.nanoTime();
+            try {
+                return pull.get(Math.max(0, Math.min(left, STOP_CHECK.toNanos())), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                if (left <= STOP_CHECK.toNanos()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final class StoppedException extends RuntimeException {
+        StoppedException() {
+            super(null, null, false, false);
         }
     }
 

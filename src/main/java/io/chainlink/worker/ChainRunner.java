@@ -56,7 +56,7 @@ public class ChainRunner {
         String error = "internal error";
         try {
             log.info("job {} running", job.id());
-            engine.prepareImages(images(job.stages()));
+            engine.prepareImages(images(job.stages()), abort::requested);
             created.volume = engine.createVolume(job.id());
             outcome = runStages(job, created, abort);
             error = null;

@@ -2,11 +2,31 @@ package io.chainlink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.chainlink.engine.EngineException;
+import io.chainlink.engine.ImagePuller;
+import io.chainlink.stage.PullPolicy;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** Images are made present before the first stage; a pull that cannot succeed ends the job as ERROR. */
 class ImagePullTest extends EngineTest {
+
+    @Autowired
+    private ImagePuller puller;
 
     @Test
     void imageMissingFromItsRegistryEndsTheJobAsErrorNamingItAndRunsNoStage() {
@@ -41,6 +61,38 @@ class ImagePullTest extends EngineTest {
             assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
             assertThat(results(job.get("id").asLong()).get(0).get("logs").get("stdout").asString()).endsWith(" pulled and ran\n");
             docker().removeImageCmd(image).exec();
+        }
+    }
+
+    @Test
+    void aShutdownEndsAPullThatHangsWithoutWaitingForThePullTimeout() throws Exception {
+        // A "registry" on loopback that accepts connections and never answers: the engine's pull hangs.
+        try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new ArrayList<>();
+            CompletableFuture.runAsync(() -> {
+                try {
+                    while (true) {
+                        held.add(blackHole.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            String image = "127.0.0.1:" + blackHole.getLocalPort() + "/chainlink/hangs:1";
+            AtomicBoolean stopping = new AtomicBoolean();
+
+            CompletableFuture<Throwable> prepared = CompletableFuture.supplyAsync(
+                    () -> catchThrowable(() -> puller.prepare(Map.of(image, PullPolicy.ALWAYS), stopping::get)));
+            Awaitility.await("the engine reaches the registry").atMost(Duration.ofSeconds(30)).until(() -> !held.isEmpty());
+            assertThat(prepared).as("the pull hangs").isNotDone();
+            stopping.set(true);
+
+            // A generous bound, not a timing assertion: the pull timeout is 10 minutes.
+            Throwable stopped = prepared.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(stopped).isInstanceOf(EngineException.class).hasMessageContaining("stopped while pulling " + image);
+            for (Socket socket : held) {
+                socket.close();
+            }
         }
     }
 }
