@@ -239,22 +239,23 @@ public class JobRepository {
     }
 
     /** A stage that ran to its end, as chainlink's result list shows it; {@code state} is the engine's JSON. */
-    record EndedStage(int idx, boolean killed, Integer exitCode, String state, boolean logs) {
+    record EndedStage(int idx, boolean killed, StageStatus status, String state, boolean logs) {
 
+        /** The run's own verdict (StageOutcome.succeeded), as stageEnded stored it. */
         boolean success() {
-            return !killed && Integer.valueOf(0).equals(exitCode);
+            return status == StageStatus.SUCCEEDED;
         }
     }
 
     /** The stages of a job that ran, in order. */
     List<EndedStage> endedStages(long job) {
         return jdbc.sql("""
-                SELECT s.idx, s.killed, s.exit_code, d.state, s.logs
+                SELECT s.idx, s.killed, s.status, d.state, s.logs
                 FROM stages s JOIN stage_details d ON d.job_id = s.job_id AND d.idx = s.idx
                 WHERE s.job_id = :job AND d.state IS NOT NULL ORDER BY s.idx""")
                 .param("job", job)
                 .query((rs, n) -> new EndedStage(rs.getInt("idx"), rs.getBoolean("killed"),
-                        rs.getObject("exit_code", Integer.class), rs.getString("state"), rs.getBoolean("logs")))
+                        StageStatus.valueOf(rs.getString("status")), rs.getString("state"), rs.getBoolean("logs")))
                 .list();
     }
 
