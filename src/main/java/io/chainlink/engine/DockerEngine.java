@@ -1,26 +1,18 @@
 package io.chainlink.engine;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.LogConfig;
-import com.github.dockerjava.api.model.Mount;
-import com.github.dockerjava.api.model.MountType;
-import com.github.dockerjava.api.model.VolumeOptions;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request.Method;
+import io.chainlink.job.StoreId;
 import io.chainlink.stage.PullPolicy;
 import io.chainlink.stage.StageSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -46,19 +38,15 @@ import tools.jackson.databind.json.JsonMapper;
 public class DockerEngine implements ContainerEngine, AutoCloseable {
 
     static final int PARALLEL_PULLS = 4;
-    static final String JOB_LABEL = "chainlink.job";
-    static final String STAGE_LABEL = "chainlink.stage";
 
     private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
-
-    /** Bounds the engine's own log file; what we keep is bounded separately, as it streams. */
-    private static final LogConfig LOG_CONFIG =
-            new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "64m", "max-file", "2"));
-    private static final long CPU_PERIOD_MICROS = 100_000; // chainlink's 100 ms
 
     private final EngineConnection engine;
     private final ImagePuller puller;
     private final JsonMapper json;
+    private final LogReader logs;
+    private final LeftoverSweeper sweeper;
+    private final StoreId store;
     /** The job volumes whose root is already mode 0777. */
     private final Set<String> openVolumes = ConcurrentHashMap.newKeySet();
     /** One thread kills every container that outlives its timeout. */
@@ -68,12 +56,16 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         return thread;
     });
 
-    public DockerEngine(EngineConnection engine, ImagePuller puller, JsonMapper json) {
+    public DockerEngine(EngineConnection engine, ImagePuller puller, JsonMapper json, LogReader logs,
+                        LeftoverSweeper sweeper, StoreId store) {
         // A stage that ends before its timeout cancels its kill; drop it then, not a week later.
         killer.setRemoveOnCancelPolicy(true);
         this.engine = engine;
         this.puller = puller;
         this.json = json;
+        this.logs = logs;
+        this.sweeper = sweeper;
+        this.store = store;
     }
 
     @Override
@@ -86,7 +78,7 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         String name = "chainlink-job-" + job + "-" + UUID.randomUUID().toString().substring(0, 8);
         return call("create the job's volume", () -> engine.client().createVolumeCmd()
                 .withName(name)
-                .withLabels(Map.of(JOB_LABEL, Long.toString(job), STAGE_LABEL, "all"))
+                .withLabels(labels(job).forVolume())
                 .exec()
                 .getName());
     }
@@ -94,7 +86,7 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     @Override
     public String create(long job, int stage, StageSpec spec, String volume) {
         boolean open = !openVolumes.contains(volume) && runsAsNonRoot(spec);
-        String container = call("create stage " + stage + "'s container", () -> createCommand(engine.client(), job, stage, spec, volume)
+        String container = call("create stage " + stage + "'s container", () -> ContainerSettings.createCommand(engine.client(), labels(job), stage, spec, volume)
                 .exec()
                 .getId());
         if (open) {
@@ -146,38 +138,8 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         return !name.equals("0") && !name.equals("root");
     }
 
-    /** The container a stage asks for, as chainlink configures it; public for the unit test of the mapping. */
-    public static CreateContainerCmd createCommand(DockerClient client, long job, int stage, StageSpec spec, String volume) {
-        HostConfig host = HostConfig.newHostConfig()
-                .withMemory(spec.memoryBytes())
-                .withMemorySwap(spec.memoryBytes()) // swap equal to memory: no swap at all
-                .withPrivileged(spec.privileged())
-                .withIpcMode("private")
-                .withCpuPeriod(CPU_PERIOD_MICROS)
-                .withCpusetCpus(spec.cpusetCpus())
-                .withLogConfig(LOG_CONFIG)
-                .withMounts(List.of(new Mount()
-                        .withType(MountType.VOLUME)
-                        .withSource(volume)
-                        .withTarget("/job")
-                        // what the image has at /job is hidden, not copied into the job's volume
-                        .withVolumeOptions(new VolumeOptions().withNoCopy(true))));
-        if (!spec.networking()) {
-            host.withNetworkMode("none");
-        }
-        CreateContainerCmd command = client.createContainerCmd(spec.image())
-                .withLabels(Map.of(JOB_LABEL, Long.toString(job), STAGE_LABEL, Integer.toString(stage)))
-                .withHostName(spec.hostname())
-                .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
-                .withTty(false)
-                .withHostConfig(host);
-        if (spec.entrypoint() != null) {
-            command.withEntrypoint(spec.entrypoint()); // the engine then ignores the image's CMD too
-        }
-        if (spec.user() != null) {
-            command.withUser(spec.user());
-        }
-        return command;
+    private Labels labels(long job) {
+        return new Labels(store.value(), job);
     }
 
     @Override
@@ -188,7 +150,7 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
                 spec.timeoutMillis(), TimeUnit.MILLISECONDS);
         try {
             if (spec.logs()) {
-                followLogs(container, stdout, stderr); // returns when the container stops
+                logs.follow(container, stdout, stderr); // returns when the container stops
             }
             waitUntilStopped(container);
         } finally {
@@ -230,25 +192,10 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         }
     }
 
-    /**
-     * Reads the container's multiplexed log stream (no TTY: 8-byte frame headers say which
-     * stream each payload belongs to) on the calling thread, as it is written, until the
-     * container stops. docker-java would start a thread per stream for this.
-     */
-    private void followLogs(String container, OutputStream stdout, OutputStream stderr) {
-        try (DockerHttpClient.Response response = engine.execute(Method.GET,
-                "/containers/" + container + "/logs?follow=1&stdout=1&stderr=1&timestamps=1")) {
-            expectOk(response, "read the container's logs");
-            LogFrames.copy(response.getBody(), stdout, stderr);
-        } catch (IOException e) {
-            throw new EngineException("the container's log stream broke: " + e.getMessage(), e);
-        }
-    }
-
     private void waitUntilStopped(String container) {
         try (DockerHttpClient.Response response = engine.execute(Method.POST,
                 "/containers/" + container + "/wait?condition=not-running")) {
-            expectOk(response, "wait for the container");
+            EngineErrors.expectOk(response, "wait for the container");
             response.getBody().transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new EngineException("waiting for the container failed: " + e.getMessage(), e);
@@ -258,85 +205,22 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     /** The State as the engine returned it, not docker-java's model of it, which drops fields. */
     private JsonNode inspectState(String container) {
         try (DockerHttpClient.Response response = engine.execute(Method.GET, "/containers/" + container + "/json")) {
-            expectOk(response, "inspect the container");
+            EngineErrors.expectOk(response, "inspect the container");
             return json.readTree(response.getBody()).path("State");
-        }
-    }
-
-    private static void expectOk(DockerHttpClient.Response response, String what) {
-        if (response.getStatusCode() / 100 != 2) {
-            String body;
-            try (InputStream in = response.getBody()) {
-                body = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                body = "";
-            }
-            throw new EngineException("the engine could not " + what + ": " + EngineErrors.reason(response.getStatusCode(), body));
         }
     }
 
     @Override
     public void remove(Iterable<String> containers, String volume) {
-        for (String container : containers) {
-            try {
-                engine.client().removeContainerCmd(container).withForce(true).exec();
-            } catch (NotFoundException e) {
-                // already gone
-            } catch (RuntimeException e) {
-                log.warn("could not remove container {}: {}", container, e.getMessage());
-            }
-        }
+        sweeper.remove(containers, volume);
         if (volume != null) {
-            removeVolume(volume);
             openVolumes.remove(volume);
-        }
-    }
-
-    /** The engine refuses (409) to remove a volume a dying container still holds: retry briefly. */
-    private void removeVolume(String volume) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                engine.client().removeVolumeCmd(volume).exec();
-                return;
-            } catch (NotFoundException e) {
-                return;
-            } catch (ConflictException e) {
-                if (attempt == 20) {
-                    log.warn("volume {} is still in use; left for the next cleanup", volume);
-                    return;
-                }
-                sleepQuietly(Math.min(50L << Math.min(attempt, 4), 1000));
-            } catch (RuntimeException e) {
-                log.warn("could not remove volume {}: {}", volume, e.getMessage());
-                return;
-            }
         }
     }
 
     @Override
     public void removeLeftovers(long job) {
-        try {
-            DockerClient client = engine.client();
-            List<String> containers = new ArrayList<>();
-            client.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(JOB_LABEL, Long.toString(job)))
-                    .exec().forEach(c -> containers.add(c.getId()));
-            remove(containers, null);
-            var volumes = client.listVolumesCmd().withFilter("label", List.of(JOB_LABEL + "=" + job)).exec().getVolumes();
-            if (volumes != null) {
-                volumes.forEach(v -> removeVolume(v.getName()));
-            }
-        } catch (RuntimeException e) {
-            log.warn("could not look for what job {} left behind: {}", job, e.getMessage());
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        sweeper.removeJob(store.value(), job);
     }
 
     /** Runs a docker-java call; the engine's refusal becomes an EngineException carrying its message. */

@@ -113,10 +113,10 @@ class ContainerMappingTest {
     }
 
     @Test
-    void theContainerIsLabelledWithItsJobAndStage() {
-        CreateContainerCmd command = DockerEngine.createCommand(client, 42, 3, stage().build(), VOLUME);
+    void theContainerIsLabelledWithItsStoreJobAndStage() {
+        CreateContainerCmd command = ContainerSettings.createCommand(client, new Labels("store-1", 42), 3, stage().build(), VOLUME);
 
-        assertThat(command.getLabels()).containsOnly(entry("chainlink.job", "42"), entry("chainlink.stage", "3"));
+        assertThat(command.getLabels()).containsOnly(entry("chainlink.store", "store-1"), entry("chainlink.job", "42"), entry("chainlink.stage", "3"));
     }
 
     @Test
@@ -145,7 +145,7 @@ class ContainerMappingTest {
     }
 
     private CreateContainerCmd command(Stage stage) {
-        return DockerEngine.createCommand(client, 42, 0, stage.build(), VOLUME);
+        return ContainerSettings.createCommand(client, new Labels("store-1", 42), 0, stage.build(), VOLUME);
     }
 
     private HostConfig host(Stage stage) {

@@ -1,0 +1,61 @@
+package io.chainlink.engine;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.VolumeOptions;
+import io.chainlink.stage.StageSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a stage becomes a container: the create request chainlink would send for it, labelled so
+ * that {@link LeftoverSweeper} finds it after a crash. Nothing here reaches the engine.
+ */
+public final class ContainerSettings {
+
+    /** Bounds the engine's own log file; what we keep is bounded separately, as it streams. */
+    static final LogConfig LOG_CONFIG =
+            new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "64m", "max-file", "2"));
+    private static final long CPU_PERIOD_MICROS = 100_000; // chainlink's 100 ms
+
+    private ContainerSettings() {
+    }
+
+    /** The container a stage asks for, as chainlink configures it. */
+    public static CreateContainerCmd createCommand(DockerClient client, Labels labels, int stage, StageSpec spec, String volume) {
+        HostConfig host = HostConfig.newHostConfig()
+                .withMemory(spec.memoryBytes())
+                .withMemorySwap(spec.memoryBytes()) // swap equal to memory: no swap at all
+                .withPrivileged(spec.privileged())
+                .withIpcMode("private")
+                .withCpuPeriod(CPU_PERIOD_MICROS)
+                .withCpusetCpus(spec.cpusetCpus())
+                .withLogConfig(LOG_CONFIG)
+                .withMounts(List.of(new Mount()
+                        .withType(MountType.VOLUME)
+                        .withSource(volume)
+                        .withTarget("/job")
+                        // what the image has at /job is hidden, not copied into the job's volume
+                        .withVolumeOptions(new VolumeOptions().withNoCopy(true))));
+        if (!spec.networking()) {
+            host.withNetworkMode("none");
+        }
+        CreateContainerCmd command = client.createContainerCmd(spec.image())
+                .withLabels(labels.forStage(stage))
+                .withHostName(spec.hostname())
+                .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                .withTty(false)
+                .withHostConfig(host);
+        if (spec.entrypoint() != null) {
+            command.withEntrypoint(spec.entrypoint()); // the engine then ignores the image's CMD too
+        }
+        if (spec.user() != null) {
+            command.withUser(spec.user());
+        }
+        return command;
+    }
+}
