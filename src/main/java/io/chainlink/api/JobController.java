@@ -60,6 +60,17 @@ public class JobController {
         return wait == 0 ? jobs.find(id) : jobs.awaitEnd(id, Duration.ofSeconds(wait));
     }
 
+    @Operation(summary = "Cancel a job", description = "A queued job ends CANCELLED at once. A running one has its"
+            + " container killed, its later stages SKIPPED, and keeps the results of what ran; the answer is 200 once it"
+            + " has ended CANCELLED, 202 if it is still stopping. A job that has ended answers 409.")
+    @ApiResponse(responseCode = "200", description = "Cancelled")
+    @ApiResponse(responseCode = "202", description = "Stopping; poll the job")
+    @PostMapping("/{id}/cancel")
+    public ResponseEntity<Job> cancel(@PathVariable long id) throws InterruptedException {
+        Job job = jobs.cancel(id);
+        return job.status().isTerminal() ? ResponseEntity.ok(job) : ResponseEntity.accepted().body(job);
+    }
+
     @Operation(summary = "Jobs, newest first", description = "Pass the last id of a page as after= to get the next page")
     @GetMapping
     public JobPage list(@RequestParam Optional<JobStatus> status,

@@ -1,6 +1,7 @@
 package io.chainlink.api;
 
 import io.chainlink.job.InvalidSubmissionException;
+import io.chainlink.job.JobAlreadyEndedException;
 import io.chainlink.job.JobNotFoundException;
 import io.chainlink.job.QueueFullException;
 import java.util.List;
@@ -31,6 +32,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(JobNotFoundException.class)
     ProblemDetail notFound(JobNotFoundException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    @ExceptionHandler(JobAlreadyEndedException.class)
+    ProblemDetail alreadyEnded(JobAlreadyEndedException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setProperty("status", e.job().status());
+        return problem;
     }
 
     @ExceptionHandler(LogsNotKeptException.class)

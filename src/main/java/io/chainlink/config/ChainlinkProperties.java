@@ -27,6 +27,14 @@ import org.springframework.validation.annotation.Validated;
  * @param dockerConfig  folder of the Docker config file whose {@code auths} pulls use;
  *                      unset: {@code $DOCKER_CONFIG}, else {@code ~/.docker}
  * @param registries    registry credentials, which win over the Docker config file's
+ * @param engineTimeout deadline of every call to the engine that should answer at once, and the
+ *                      grace a stage gets past its timeout before the engine is given up on
+ * @param instanceId    this instance's name as owner of the jobs it runs; unset: host name and a random suffix
+ * @param lease         how long a running job stays its instance's without a heartbeat; after
+ *                      that any instance settles it by the recovery policy
+ * @param recovery      what becomes of a job whose instance stopped while running it
+ * @param maxAttempts   under {@code requeue}, most runs of one job; the last interrupted one ends ERROR
+ * @param sweepInterval how often containers and volumes of ended jobs are looked for and removed
  */
 @Validated
 @ConfigurationProperties("chainlink")
@@ -42,12 +50,23 @@ public record ChainlinkProperties(
         @DefaultValue("1MB") DataSize maxRequestSize,
         String dockerConfig,
         @DefaultValue @Valid StageDefaults defaults,
-        @DefaultValue List<@Valid Registry> registries) {
+        @DefaultValue List<@Valid Registry> registries,
+        @DefaultValue("30s") Duration engineTimeout,
+        String instanceId,
+        @DefaultValue("30s") Duration lease,
+        @DefaultValue("fail") Recovery recovery,
+        @DefaultValue("3") @Min(1) @Max(100) int maxAttempts,
+        @DefaultValue("1m") Duration sweepInterval) {
 
     public ChainlinkProperties {
         requirePositive("chainlink.poll-interval", pollInterval);
         requirePositive("chainlink.pull-timeout", pullTimeout);
         requirePositive("chainlink.stop-grace", stopGrace);
+        requirePositive("chainlink.engine-timeout", engineTimeout);
+        requirePositive("chainlink.sweep-interval", sweepInterval);
+        if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
+            throw new IllegalArgumentException("chainlink.lease must be at least 3s (a heartbeat a second); got " + lease);
+        }
         if (logLimit.toBytes() < 0 || maxRequestSize.toBytes() <= 0) {
             throw new IllegalArgumentException("chainlink.log-limit must not be negative, chainlink.max-request-size must be positive");
         }
@@ -57,6 +76,14 @@ public record ChainlinkProperties(
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(name + " must be positive; got " + value);
         }
+    }
+
+    /** What becomes of a job whose instance stopped while running it. */
+    public enum Recovery {
+        /** It ends ERROR: a frontend that retries ERROR decides. */
+        FAIL,
+        /** It runs again from its first stage, up to {@code max-attempts} runs. */
+        REQUEUE
     }
 
     /**

@@ -6,12 +6,16 @@ import java.io.OutputStream;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-/** The few things the runner asks of a container engine. Failures are {@link EngineException}s. */
+/**
+ * The few things the runner asks of a container engine. Failures are {@link EngineException}s:
+ * {@link EngineUnavailableException} when the engine cannot be reached at all,
+ * {@link EngineTimeoutException} when it took a request and did not answer in time.
+ */
 public interface ContainerEngine {
 
     /**
      * Makes every image present, pulling in parallel as each one's policy says. Gives up, and
-     * abandons its pulls, soon after {@code stopping} turns true (a shutdown).
+     * abandons its pulls, soon after {@code stopping} turns true (a shutdown, a cancel).
      */
     void prepareImages(Map<String, PullPolicy> images, BooleanSupplier stopping);
 
@@ -21,18 +25,27 @@ public interface ContainerEngine {
     /** Creates (does not start) a stage's container; returns its id. */
     String create(long job, int stage, StageSpec spec, String volume);
 
-    /**
-     * Starts a created container and blocks until it exits or is killed at {@code spec}'s timeout.
-     * Its output goes to {@code stdout} and {@code stderr} as it comes (unless the spec keeps no logs).
-     */
-    StageOutcome run(String container, StageSpec spec, OutputStream stdout, OutputStream stderr);
+    /** Starts a created container. */
+    void start(String container);
 
-    /** Kills a container if it still runs (a shutdown); never throws. */
+    /**
+     * Blocks until a started container exits or is killed at {@code spec}'s timeout. Its output goes
+     * to {@code stdout} and {@code stderr} as it comes (unless the spec keeps no logs).
+     */
+    StageOutcome await(String container, StageSpec spec, OutputStream stdout, OutputStream stderr);
+
+    /** Kills a container if it still runs (a shutdown, a cancel); never throws. */
     void kill(String container);
 
     /** Removes a container, then the job's volume; never throws, logs what it could not remove. */
     void remove(Iterable<String> containers, String volume);
 
-    /** Removes whatever a job left behind, found by its labels (after a crash). */
-    void removeLeftovers(long job);
+    /** Removes whatever a job left behind, found by its labels; false if the engine could not be asked. */
+    boolean removeLeftovers(long job);
+
+    /**
+     * Removes every container and volume the service made whose job {@code removable} names, of
+     * the jobs found on the engine; false if the engine could not be asked.
+     */
+    boolean sweep(java.util.function.UnaryOperator<java.util.List<Long>> removable);
 }

@@ -1,7 +1,6 @@
 package io.chainlink.engine;
 
 import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request.Method;
@@ -15,16 +14,16 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.slf4j.Logger;
@@ -33,7 +32,7 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@link ContainerEngine} on the Docker engine, through docker-java. */
+/** {@link ContainerEngine} on the Docker engine, through docker-java; every call with a deadline ({@link EngineCalls}). */
 @Component
 public class DockerEngine implements ContainerEngine, AutoCloseable {
 
@@ -42,6 +41,7 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
 
     private final EngineConnection engine;
+    private final EngineCalls calls;
     private final ImagePuller puller;
     private final JsonMapper json;
     private final LogReader logs;
@@ -49,18 +49,22 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     private final StoreId store;
     /** The job volumes whose root is already mode 0777. */
     private final Set<String> openVolumes = ConcurrentHashMap.newKeySet();
-    /** One thread kills every container that outlives its timeout. */
-    private final ScheduledThreadPoolExecutor killer = new ScheduledThreadPoolExecutor(1, runnable -> {
+    /**
+     * Kills containers that outlive their timeout, and gives up on streams past timeout and grace.
+     * A kill can take up to the call deadline when the engine hangs, so more than one thread.
+     */
+    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, runnable -> {
         Thread thread = new Thread(runnable, "chainlink-timeouts");
         thread.setDaemon(true);
         return thread;
     });
 
-    public DockerEngine(EngineConnection engine, ImagePuller puller, JsonMapper json, LogReader logs,
+    public DockerEngine(EngineConnection engine, EngineCalls calls, ImagePuller puller, JsonMapper json, LogReader logs,
                         LeftoverSweeper sweeper, StoreId store) {
         // A stage that ends before its timeout cancels its kill; drop it then, not a week later.
-        killer.setRemoveOnCancelPolicy(true);
+        timers.setRemoveOnCancelPolicy(true);
         this.engine = engine;
+        this.calls = calls;
         this.puller = puller;
         this.json = json;
         this.logs = logs;
@@ -76,7 +80,7 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     @Override
     public String createVolume(long job) {
         String name = "chainlink-job-" + job + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return call("create the job's volume", () -> engine.client().createVolumeCmd()
+        return calls.call("create the job's volume", () -> engine.client().createVolumeCmd()
                 .withName(name)
                 .withLabels(labels(job).forVolume())
                 .exec()
@@ -86,9 +90,8 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     @Override
     public String create(long job, int stage, StageSpec spec, String volume) {
         boolean open = !openVolumes.contains(volume) && runsAsNonRoot(spec);
-        String container = call("create stage " + stage + "'s container", () -> ContainerSettings.createCommand(engine.client(), labels(job), stage, spec, volume)
-                .exec()
-                .getId());
+        String container = calls.call("create stage " + stage + "'s container",
+                () -> ContainerSettings.createCommand(engine.client(), labels(job), stage, spec, volume).exec().getId());
         if (open) {
             try {
                 openJobDirectory(container);
@@ -119,7 +122,7 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        call("open /job to every user", () -> engine.client().copyArchiveToContainerCmd(container)
+        calls.run("open /job to every user", () -> engine.client().copyArchiveToContainerCmd(container)
                 .withRemotePath("/")
                 .withTarInputStream(new ByteArrayInputStream(tar.toByteArray()))
                 .exec());
@@ -129,7 +132,8 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     private boolean runsAsNonRoot(StageSpec spec) {
         String user = spec.user();
         if (user == null) {
-            user = call("inspect image " + spec.image(), () -> engine.client().inspectImageCmd(spec.image()).exec()).getConfig().getUser();
+            user = calls.call("inspect image " + spec.image(),
+                    () -> engine.client().inspectImageCmd(spec.image()).exec().getConfig().getUser());
         }
         if (user == null || user.isEmpty()) {
             return false;
@@ -143,17 +147,32 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     }
 
     @Override
-    public StageOutcome run(String container, StageSpec spec, OutputStream stdout, OutputStream stderr) {
-        call("start the container", () -> engine.client().startContainerCmd(container).exec());
+    public void start(String container) {
+        calls.run("start the container", () -> engine.client().startContainerCmd(container).exec());
+    }
+
+    @Override
+    public StageOutcome await(String container, StageSpec spec, OutputStream stdout, OutputStream stderr) {
         AtomicBoolean killed = new AtomicBoolean();
-        ScheduledFuture<?> timeout = killer.schedule(() -> killed.set(killIfRunning(container)),
+        ScheduledFuture<?> timeout = timers.schedule(() -> killed.set(killIfRunning(container)),
                 spec.timeoutMillis(), TimeUnit.MILLISECONDS);
+        Watchdog watchdog = new Watchdog();
+        ScheduledFuture<?> giveUp = timers.schedule(watchdog::fire,
+                spec.timeoutMillis() + calls.deadline().toMillis(), TimeUnit.MILLISECONDS);
         try {
             if (spec.logs()) {
-                logs.follow(container, stdout, stderr); // returns when the container stops
+                logs.follow(container, stdout, stderr, watchdog); // returns when the container stops
             }
-            waitUntilStopped(container);
+            waitUntilStopped(container, watchdog);
+        } catch (EngineException e) {
+            if (watchdog.fired()) {
+                killIfRunning(container);
+                throw new EngineTimeoutException("the engine did not report the container's end within its timeout and "
+                        + calls.deadline().toSeconds() + " s more");
+            }
+            throw e;
         } finally {
+            giveUp.cancel(false);
             if (!timeout.cancel(false)) {
                 awaitKill(timeout); // the kill may have stopped the container before its call returned
             }
@@ -182,32 +201,36 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
 
     private boolean killIfRunning(String container) {
         try {
-            engine.client().killContainerCmd(container).exec();
+            calls.run("kill the container", () -> engine.client().killContainerCmd(container).exec());
             return true;
-        } catch (NotFoundException | ConflictException e) {
-            return false; // already stopped or gone
-        } catch (RuntimeException e) {
+        } catch (EngineException e) {
+            if (e.getCause() instanceof NotFoundException || e.getCause() instanceof ConflictException) {
+                return false; // already stopped or gone
+            }
             log.warn("could not kill container {}: {}", container, e.getMessage());
             return false;
         }
     }
 
-    private void waitUntilStopped(String container) {
-        try (DockerHttpClient.Response response = engine.execute(Method.POST,
-                "/containers/" + container + "/wait?condition=not-running")) {
+    private void waitUntilStopped(String container, Watchdog watchdog) {
+        try (DockerHttpClient.Response response = calls.call("wait for the container",
+                () -> engine.execute(Method.POST, "/containers/" + container + "/wait?condition=not-running"))) {
+            watchdog.watch(response);
             EngineErrors.expectOk(response, "wait for the container");
             response.getBody().transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
-            throw new EngineException("waiting for the container failed: " + e.getMessage(), e);
+            throw new EngineUnavailableException("waiting for the container failed: " + e.getMessage(), e);
         }
     }
 
     /** The State as the engine returned it, not docker-java's model of it, which drops fields. */
     private JsonNode inspectState(String container) {
-        try (DockerHttpClient.Response response = engine.execute(Method.GET, "/containers/" + container + "/json")) {
-            EngineErrors.expectOk(response, "inspect the container");
-            return json.readTree(response.getBody()).path("State");
-        }
+        return calls.call("inspect the container", () -> {
+            try (DockerHttpClient.Response response = engine.execute(Method.GET, "/containers/" + container + "/json")) {
+                EngineErrors.expectOk(response, "inspect the container");
+                return json.readTree(response.getBody()).path("State");
+            }
+        });
     }
 
     @Override
@@ -219,32 +242,17 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     }
 
     @Override
-    public void removeLeftovers(long job) {
-        sweeper.removeJob(store.value(), job);
+    public boolean removeLeftovers(long job) {
+        return sweeper.removeJob(store.value(), job);
     }
 
-    /** Runs a docker-java call; the engine's refusal becomes an EngineException carrying its message. */
-    private static <T> T call(String what, java.util.function.Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (DockerException e) {
-            throw new EngineException("the engine could not " + what + ": " + EngineErrors.reason(e), e);
-        } catch (EngineException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new EngineException("the engine could not " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void call(String what, Runnable action) {
-        call(what, () -> {
-            action.run();
-            return null;
-        });
+    @Override
+    public boolean sweep(java.util.function.UnaryOperator<List<Long>> removable) {
+        return sweeper.sweep(store.value(), removable);
     }
 
     @Override
     public void close() {
-        killer.shutdownNow();
+        timers.shutdownNow();
     }
 }

@@ -12,6 +12,8 @@ import io.chainlink.config.ChainlinkProperties;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
@@ -31,6 +33,7 @@ public class EngineConnection implements AutoCloseable {
     static final RemoteApiVersion NEWEST_MODELLED = RemoteApiVersion.VERSION_1_44;
     static final RemoteApiVersion OLDEST_SUPPORTED = RemoteApiVersion.VERSION_1_41;
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Logger log = LoggerFactory.getLogger(EngineConnection.class);
 
     private final DockerClientConfig config;
@@ -115,7 +118,24 @@ public class EngineConnection implements AutoCloseable {
 
     private EngineException unreachable(RuntimeException e) {
         Throwable cause = e.getCause() != null ? e.getCause() : e;
-        return new EngineException("the Docker engine at " + host() + " is unreachable: " + cause.getMessage(), e);
+        return new EngineUnavailableException("the Docker engine at " + host() + " is unreachable: " + cause.getMessage(), e);
+    }
+
+    /** What the engine says it is: asked afresh each time (health, the backoff while it is away). */
+    public Version version() {
+        try (DockerHttpClient.Response response = http.execute(Request.builder().method(Request.Method.GET).path("/version").build())) {
+            EngineErrors.expectOk(response, "tell its version");
+            JsonNode body = JSON.readTree(response.getBody());
+            return new Version(body.path("Version").asString(), body.path("ApiVersion").asString());
+        } catch (EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** The engine's release and the newest API version it speaks. */
+    public record Version(String version, String apiVersion) {
     }
 
     @Override

@@ -31,12 +31,14 @@ public class ImagePuller implements AutoCloseable {
     static final Duration STOP_CHECK = Duration.ofMillis(200);
 
     private final EngineConnection engine;
+    private final EngineCalls calls;
     private final RegistryCredentials credentials;
     private final Duration timeout;
     private final ExecutorService pulls;
 
-    public ImagePuller(EngineConnection engine, RegistryCredentials credentials, ChainlinkProperties properties) {
+    public ImagePuller(EngineConnection engine, EngineCalls calls, RegistryCredentials credentials, ChainlinkProperties properties) {
         this.engine = engine;
+        this.calls = calls;
         this.credentials = credentials;
         this.timeout = properties.pullTimeout();
         this.pulls = Executors.newFixedThreadPool(Math.max(1, properties.workers()) * DockerEngine.PARALLEL_PULLS, runnable -> {
@@ -66,6 +68,10 @@ public class ImagePuller implements AutoCloseable {
                 future.cancel(true);
                 failures.add("image " + image + " could not be pulled within " + timeout.toSeconds() + " s");
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof EngineUnavailableException unavailable) {
+                    pending.values().forEach(pull -> pull.cancel(true));
+                    throw unavailable;
+                }
                 failures.add("image " + image + " could not be pulled: " + e.getCause().getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -108,20 +114,19 @@ public class ImagePuller implements AutoCloseable {
             return present ? Optional.empty()
                     : Optional.of("image " + image + " is not present and its pull policy is never");
         }
-        Optional<String> failure = pull(image);
-        if (failure.isPresent() && present) {
-            log.warn("{}; running the copy already present", failure.get());
-            return Optional.empty();
-        }
-        return failure;
+        // Under "always" a failed pull fails the job: an older local copy is not what was asked for.
+        return pull(image);
     }
 
     private boolean isPresent(String image) {
         try {
-            engine.client().inspectImageCmd(image).exec();
+            calls.run("inspect image " + image, () -> engine.client().inspectImageCmd(image).exec());
             return true;
-        } catch (NotFoundException e) {
-            return false;
+        } catch (EngineException e) {
+            if (e.getCause() instanceof NotFoundException) {
+                return false;
+            }
+            throw e;
         }
     }
 
@@ -139,10 +144,13 @@ public class ImagePuller implements AutoCloseable {
             return Optional.empty();
         } catch (java.io.IOException e) {
             return Optional.of("image " + image + " could not be pulled: " + e.getMessage());
-        } catch (DockerException e) {
-            return Optional.of("image " + image + " could not be pulled: " + EngineErrors.reason(e));
         } catch (RuntimeException e) {
-            return Optional.of("image " + image + " could not be pulled: " + e.getMessage());
+            EngineException failure = EngineCalls.translate("pull " + image, e);
+            if (failure instanceof EngineUnavailableException) {
+                throw failure;
+            }
+            return Optional.of("image " + image + " could not be pulled: "
+                    + (e instanceof DockerException docker ? EngineErrors.reason(docker) : e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of("image " + image + ": interrupted while pulling");

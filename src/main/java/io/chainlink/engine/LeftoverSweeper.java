@@ -1,11 +1,15 @@
 package io.chainlink.engine;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -22,20 +26,23 @@ public class LeftoverSweeper {
     private static final Logger log = LoggerFactory.getLogger(LeftoverSweeper.class);
 
     private final EngineConnection engine;
+    private final EngineCalls calls;
 
-    public LeftoverSweeper(EngineConnection engine) {
+    public LeftoverSweeper(EngineConnection engine, EngineCalls calls) {
         this.engine = engine;
+        this.calls = calls;
     }
 
     /** Removes containers (forced: a running one is killed), then the volume they shared. */
     public void remove(Iterable<String> containers, String volume) {
         for (String container : containers) {
             try {
-                engine.client().removeContainerCmd(container).withForce(true).exec();
-            } catch (NotFoundException e) {
-                // already gone
-            } catch (RuntimeException e) {
-                log.warn("could not remove container {}: {}", container, e.getMessage());
+                calls.run("remove container " + container,
+                        () -> engine.client().removeContainerCmd(container).withForce(true).exec());
+            } catch (EngineException e) {
+                if (!(e.getCause() instanceof NotFoundException)) {
+                    log.warn("could not remove container {}; left for the next sweep: {}", container, e.getMessage());
+                }
             }
         }
         if (volume != null) {
@@ -46,22 +53,66 @@ public class LeftoverSweeper {
     /** Removes whatever carries a job's labels in this store; false if the engine could not be asked. */
     public boolean removeJob(String store, long job) {
         try {
-            DockerClient client = engine.client();
             Map<String, String> labels = Map.of(Labels.STORE, store, Labels.JOB, Long.toString(job));
-            List<String> containers = new ArrayList<>();
-            client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()
-                    .forEach(c -> containers.add(c.getId()));
+            List<String> containers = calls.call("list the job's containers",
+                    () -> engine.client().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec())
+                    .stream().map(Container::getId).toList();
             remove(containers, null);
-            var volumes = client.listVolumesCmd()
-                    .withFilter("label", List.of(Labels.STORE + "=" + store, Labels.JOB + "=" + job))
-                    .exec().getVolumes();
-            if (volumes != null) {
-                volumes.forEach(v -> removeVolume(v.getName()));
-            }
+            volumes(List.of(Labels.STORE + "=" + store, Labels.JOB + "=" + job)).keySet().forEach(this::removeVolume);
             return true;
-        } catch (RuntimeException e) {
+        } catch (EngineException e) {
             log.warn("could not look for what job {} left behind: {}", job, e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * Removes every container and volume of this store whose job {@code removable} names (of the
+     * jobs found): those that ended, or that the store does not know. False if the engine could not
+     * be asked.
+     */
+    public boolean sweep(String store, UnaryOperator<List<Long>> removable) {
+        try {
+            List<Container> containers = calls.call("list the service's containers", () -> engine.client().listContainersCmd()
+                    .withShowAll(true).withLabelFilter(Map.of(Labels.STORE, store)).exec());
+            Map<String, Long> volumes = volumes(List.of(Labels.STORE + "=" + store));
+            Set<Long> jobs = new HashSet<>(volumes.values());
+            containers.forEach(c -> jobOf(c.getLabels()).ifPresent(jobs::add));
+            Set<Long> gone = new HashSet<>(removable.apply(new ArrayList<>(jobs)));
+            if (gone.isEmpty()) {
+                return true;
+            }
+            log.info("removing what jobs {} left on the engine", gone);
+            remove(containers.stream().filter(c -> jobOf(c.getLabels()).map(gone::contains).orElse(false))
+                    .map(Container::getId).toList(), null);
+            volumes.forEach((volume, job) -> {
+                if (gone.contains(job)) {
+                    removeVolume(volume);
+                }
+            });
+            return true;
+        } catch (EngineException e) {
+            log.warn("could not sweep the engine for leftovers: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** Volumes with all of these labels, by name, with their job. */
+    private Map<String, Long> volumes(Collection<String> labels) {
+        var found = calls.call("list the service's volumes",
+                () -> engine.client().listVolumesCmd().withFilter("label", List.copyOf(labels)).exec().getVolumes());
+        Map<String, Long> volumes = new java.util.HashMap<>();
+        if (found != null) {
+            found.forEach(v -> jobOf(v.getLabels()).ifPresent(job -> volumes.put(v.getName(), job)));
+        }
+        return volumes;
+    }
+
+    private static java.util.Optional<Long> jobOf(Map<String, String> labels) {
+        try {
+            return java.util.Optional.of(Long.parseLong(labels == null ? "" : labels.getOrDefault(Labels.JOB, "")));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
         }
     }
 
@@ -69,19 +120,17 @@ public class LeftoverSweeper {
     private void removeVolume(String volume) {
         for (int attempt = 0; ; attempt++) {
             try {
-                engine.client().removeVolumeCmd(volume).exec();
+                calls.run("remove volume " + volume, () -> engine.client().removeVolumeCmd(volume).exec());
                 return;
-            } catch (NotFoundException e) {
-                return;
-            } catch (ConflictException e) {
-                if (attempt == 20) {
-                    log.warn("volume {} is still in use; left for the next sweep", volume);
+            } catch (EngineException e) {
+                if (e.getCause() instanceof NotFoundException) {
+                    return;
+                }
+                if (!(e.getCause() instanceof ConflictException) || attempt == 20) {
+                    log.warn("could not remove volume {}; left for the next sweep: {}", volume, e.getMessage());
                     return;
                 }
                 sleepQuietly(Math.min(50L << Math.min(attempt, 4), 1000));
-            } catch (RuntimeException e) {
-                log.warn("could not remove volume {}: {}", volume, e.getMessage());
-                return;
             }
         }
     }

@@ -9,6 +9,9 @@ import java.util.List;
 public record Job(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "42") long id,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) JobStatus status,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1",
+                description = "Runs begun: 0 while first queued; more than 1 when an interrupted run was started again")
+        int attempt,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
@@ -28,11 +31,11 @@ public record Job(
     }
 
     public Job withStages(List<Stage> stages) {
-        return new Job(id, status, createdAt, startedAt, finishedAt, error, stages);
+        return new Job(id, status, attempt, createdAt, startedAt, finishedAt, error, stages);
     }
 
     /** The job without its stages, as lists show it. */
     public Job summary() {
-        return new Job(id, status, createdAt, startedAt, finishedAt, error, null);
+        return new Job(id, status, attempt, createdAt, startedAt, finishedAt, error, null);
     }
 }

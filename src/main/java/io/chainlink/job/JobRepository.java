@@ -20,26 +20,11 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
-/** All SQL the service runs. Every job and stage status change checks the expected old status in its WHERE. */
+/** Jobs as stored: submitting, reading, listing, and their stages' logs. Status changes are {@link JobLifecycle}'s. */
 @Repository
 public class JobRepository {
 
-    /** A job a worker has claimed, with what it needs to run it. */
-    public record ClaimedJob(long id, List<StageSpec> stages) {
-    }
-
-    /** What a stage's run left for the database: its exit, whether it was killed, the engine's State. */
-    public record StageEnd(StageStatus status, Integer exitCode, boolean killed, String state, Instant finishedAt) {
-
-        public StageEnd {
-            if (status != StageStatus.SUCCEEDED && status != StageStatus.FAILED) {
-                throw new IllegalArgumentException("a stage that ran ends SUCCEEDED or FAILED, not " + status);
-            }
-        }
-    }
-
-    private static final int ERROR_CHARS = 4000; // jobs.error's size
-    private static final String JOB_COLUMNS = "id, status, created_at, started_at, finished_at, error";
+    private static final String JOB_COLUMNS = "id, status, attempt, created_at, started_at, finished_at, error";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -78,7 +63,7 @@ public class JobRepository {
         record Row(Job job, Job.Stage stage) {
         }
         List<Row> rows = jdbc.sql("""
-                SELECT j.id, j.status, j.created_at, j.started_at, j.finished_at, j.error,
+                SELECT j.id, j.status, j.attempt, j.created_at, j.started_at, j.finished_at, j.error,
                        s.idx, s.image, s.status AS stage_status, s.exit_code, s.killed,
                        s.started_at AS stage_started_at, s.finished_at AS stage_finished_at
                 FROM jobs j LEFT JOIN stages s ON s.job_id = j.id
@@ -112,98 +97,6 @@ public class JobRepository {
 
     public long countQueued() {
         return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE status = 'QUEUED'").query(Long.class).single();
-    }
-
-    /**
-     * Takes the oldest queued job with one conditional UPDATE, so that two workers, or two
-     * instances, never run the same job: the loser's UPDATE matches no row.
-     */
-    public Optional<ClaimedJob> claimNext(Instant now) {
-        List<Long> oldest = jdbc.sql("SELECT id FROM jobs WHERE status = 'QUEUED' ORDER BY id FETCH FIRST 8 ROWS ONLY")
-                .query(Long.class).list();
-        for (long id : oldest) {
-            if (move(id, JobStatus.QUEUED, JobStatus.RUNNING, "started_at", now, null)) {
-                try {
-                    return Optional.of(new ClaimedJob(id, specsOf(id)));
-                } catch (RuntimeException e) {
-                    settle(id, JobStatus.ERROR, "the job's stored stages could not be read: " + e.getMessage(), now);
-                    throw e;
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Ends a running job; false if it was not running (settled already, by a shutdown or a peer). */
-    public boolean settle(long id, JobStatus outcome, String error, Instant now) {
-        return move(id, JobStatus.RUNNING, outcome, "finished_at", now, error);
-    }
-
-    /** Jobs a stopped service left RUNNING; their containers are gone or orphaned, so they end as ERROR. */
-    @Transactional
-    public List<Long> settleInterrupted(String error, Instant now) {
-        List<Long> ids = jdbc.sql("SELECT id FROM jobs WHERE status = 'RUNNING'").query(Long.class).list();
-        ids.forEach(id -> {
-            settle(id, JobStatus.ERROR, error, now);
-            skipStagesFrom(id, 0);
-        });
-        return ids;
-    }
-
-    private boolean move(long id, JobStatus from, JobStatus to, String timeColumn, Instant now, String error) {
-        if (!from.canMoveTo(to)) {
-            throw new IllegalStateException("a job cannot move from " + from + " to " + to);
-        }
-        return jdbc.sql("UPDATE jobs SET status = :to, " + timeColumn + " = :now, error = :error"
-                        + " WHERE id = :id AND status = :from")
-                .param("to", to.name()).param("now", utc(now)).param("error", capped(error), java.sql.Types.VARCHAR)
-                .param("id", id).param("from", from.name())
-                .update() == 1;
-    }
-
-    /** Fits an error message to its column: a job must settle however long the engine's words were. */
-    private static String capped(String error) {
-        return error == null || error.length() <= ERROR_CHARS ? error : error.substring(0, ERROR_CHARS - 1) + "…";
-    }
-
-    /** Marks a pending stage running; false if it was not pending (its job was ended meanwhile). */
-    public boolean stageStarted(long job, int idx, Instant now) {
-        return jdbc.sql("UPDATE stages SET status = 'RUNNING', started_at = :now"
-                        + " WHERE job_id = :job AND idx = :idx AND status = 'PENDING'")
-                .param("now", utc(now)).param("job", job).param("idx", idx)
-                .update() == 1;
-    }
-
-    /**
-     * Ends a running stage with what its run left; false, and nothing written, if it was not running
-     * (its job was ended meanwhile, and the stage SKIPPED).
-     */
-    @Transactional
-    public boolean stageEnded(long job, int idx, StageEnd end) {
-        boolean ended = jdbc.sql("""
-                UPDATE stages SET status = :status, exit_code = :exit, killed = :killed, finished_at = :now
-                WHERE job_id = :job AND idx = :idx AND status = 'RUNNING'""")
-                .param("status", end.status().name())
-                .param("exit", end.exitCode(), java.sql.Types.INTEGER)
-                .param("killed", end.killed())
-                .param("now", utc(end.finishedAt()))
-                .param("job", job).param("idx", idx)
-                .update() == 1;
-        if (ended) {
-            jdbc.sql("UPDATE stage_details SET state = :state WHERE job_id = :job AND idx = :idx")
-                    .param("state", end.state(), java.sql.Types.VARCHAR)
-                    .param("job", job).param("idx", idx)
-                    .update();
-        }
-        return ended;
-    }
-
-    /** Stages that never ran: still PENDING or RUNNING from {@code from} on become SKIPPED. */
-    public void skipStagesFrom(long job, int from) {
-        jdbc.sql("UPDATE stages SET status = 'SKIPPED' WHERE job_id = :job AND idx >= :from"
-                        + " AND status IN ('PENDING', 'RUNNING')")
-                .param("job", job).param("from", from)
-                .update();
     }
 
     public void appendLog(long job, int idx, LogStream stream, int seq, byte[] data) {
@@ -241,7 +134,7 @@ public class JobRepository {
     /** A stage that ran to its end, as chainlink's result list shows it; {@code state} is the engine's JSON. */
     record EndedStage(int idx, boolean killed, StageStatus status, String state, boolean logs) {
 
-        /** The run's own verdict (StageOutcome.succeeded), as stageEnded stored it. */
+        /** The run's own verdict (StageOutcome.succeeded), as JobLifecycle.endStage stored it. */
         boolean success() {
             return status == StageStatus.SUCCEEDED;
         }
@@ -259,15 +152,8 @@ public class JobRepository {
                 .list();
     }
 
-    private List<StageSpec> specsOf(long job) {
-        return jdbc.sql("SELECT spec FROM stage_details WHERE job_id = :job ORDER BY idx")
-                .param("job", job)
-                .query((rs, n) -> json.readValue(rs.getString(1), StageSpec.class))
-                .list();
-    }
-
     private static Job job(ResultSet rs, List<Job.Stage> stages) throws SQLException {
-        return new Job(rs.getLong("id"), JobStatus.valueOf(rs.getString("status")),
+        return new Job(rs.getLong("id"), JobStatus.valueOf(rs.getString("status")), rs.getInt("attempt"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
                 rs.getString("error"), stages);
     }

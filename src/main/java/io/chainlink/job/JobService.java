@@ -23,9 +23,12 @@ public class JobService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
     static final int MAX_WAITERS = 64;
-    private static final long SECOND = 1_000_000_000L;
+    private static final long SECOND_NANOS = 1_000_000_000L;
+    /** How long a cancel waits for a running job to stop before it answers; the kill takes well under it. */
+    private static final Duration CANCEL_WAIT = Duration.ofSeconds(3);
 
     private final JobRepository repository;
+    private final JobLifecycle lifecycle;
     private final JobEvents events;
     private final ChainlinkProperties properties;
     private final Clock clock;
@@ -39,9 +42,10 @@ public class JobService implements AutoCloseable {
     });
     private final Semaphore waiters = new Semaphore(MAX_WAITERS);
 
-    public JobService(JobRepository repository, ResultsWriter results, JobEvents events, ChainlinkProperties properties,
+    public JobService(JobRepository repository, JobLifecycle lifecycle, ResultsWriter results, JobEvents events, ChainlinkProperties properties,
                       Clock clock) {
         this.repository = repository;
+        this.lifecycle = lifecycle;
         this.results = results;
         this.events = events;
         this.properties = properties;
@@ -72,7 +76,7 @@ public class JobService implements AutoCloseable {
         for (int i = 0; i < stages.size(); i++) {
             pending.add(new Job.Stage(i, stages.get(i).image(), StageStatus.PENDING, null, false, null, null));
         }
-        return new Job(id, JobStatus.QUEUED, now, null, null, null, pending);
+        return new Job(id, JobStatus.QUEUED, 0, now, null, null, null, pending);
     }
 
     public Job find(long id) {
@@ -97,11 +101,32 @@ public class JobService implements AutoCloseable {
                     return job;
                 }
                 // A job settled by another instance shows at the next look, a second later at most.
-                events.settled().awaitAfter(seen, Duration.ofNanos(Math.min(left, SECOND)));
+                events.settled().awaitAfter(seen, Duration.ofNanos(Math.min(left, SECOND_NANOS)));
             }
         } finally {
             waiters.release();
         }
+    }
+
+    /**
+     * Cancels a job: a queued one ends CANCELLED at once; a running one is stopped by its instance
+     * (its container killed, its later stages skipped), which this waits for, briefly, so that the
+     * answer usually shows it CANCELLED already.
+     */
+    public Job cancel(long id) throws InterruptedException {
+        switch (lifecycle.cancel(id, clock.instant())) {
+            case NOT_FOUND -> throw new JobNotFoundException("job " + id);
+            case ALREADY_ENDED -> throw new JobAlreadyEndedException(find(id));
+            case CANCELLED -> {
+                events.settled().fire();
+                log.info("job {} cancelled before it ran", id);
+            }
+            case REQUESTED -> {
+                events.cancelled().fire();
+                return awaitEnd(id, CANCEL_WAIT);
+            }
+        }
+        return find(id);
     }
 
     public List<Job> list(Optional<JobStatus> status, int limit, Optional<Long> after) {

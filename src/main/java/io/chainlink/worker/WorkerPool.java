@@ -2,12 +2,17 @@ package io.chainlink.worker;
 
 import io.chainlink.config.ChainlinkProperties;
 import io.chainlink.engine.ContainerEngine;
-import io.chainlink.job.JobRepository;
+import io.chainlink.engine.EngineAvailability;
 import io.chainlink.job.JobEvents;
+import io.chainlink.job.JobLifecycle;
+import io.chainlink.job.JobLifecycle.ClaimedJob;
 import io.chainlink.job.Signal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -15,66 +20,66 @@ import org.springframework.stereotype.Component;
 
 /**
  * A fixed number of worker threads ({@code chainlink.workers}), each taking the oldest queued job,
- * running it to its end, and taking the next. Idle workers wake on a submission here, or poll.
+ * running it to its end, and taking the next. Idle workers wake on a submission here, or poll;
+ * while the engine is unreachable they take nothing and wait for it.
  */
 @Component
 public class WorkerPool implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
 
-    private final JobRepository repository;
+    private final JobLifecycle lifecycle;
     private final ChainRunner runner;
     private final ContainerEngine engine;
-    private final Signal signal;
+    private final EngineAvailability availability;
+    private final Signal queued;
+    private final Instance instance;
     private final ChainlinkProperties properties;
     private final Clock clock;
     private final List<Thread> threads = new ArrayList<>();
-    private final List<Abort> aborts = new ArrayList<>();
-    private volatile boolean running;
+    /** The jobs this instance runs now, for cancels and the shutdown. */
+    private final Map<Long, Abort> running = new ConcurrentHashMap<>();
+    private volatile boolean accepting;
 
-    public WorkerPool(JobRepository repository, ChainRunner runner, ContainerEngine engine, JobEvents events,
-                      ChainlinkProperties properties, Clock clock) {
-        this.repository = repository;
+    public WorkerPool(JobLifecycle lifecycle, ChainRunner runner, ContainerEngine engine, EngineAvailability availability,
+                      JobEvents events, Instance instance, ChainlinkProperties properties, Clock clock) {
+        this.lifecycle = lifecycle;
         this.runner = runner;
         this.engine = engine;
-        this.signal = events.queued();
+        this.availability = availability;
+        this.queued = events.queued();
+        this.instance = instance;
         this.properties = properties;
         this.clock = clock;
     }
 
     @Override
     public synchronized void start() {
-        running = true;
+        accepting = true;
         if (properties.workers() == 0) {
             log.info("no workers: this instance accepts and serves jobs, and runs none");
             return;
         }
-        List<Long> interrupted = repository.settleInterrupted("the service stopped while the job was running", clock.instant());
-        if (!interrupted.isEmpty()) {
-            log.warn("jobs {} were running when the service last stopped; they ended as ERROR", interrupted);
-            Thread cleanup = new Thread(() -> interrupted.forEach(engine::removeLeftovers), "chainlink-cleanup");
-            cleanup.setDaemon(true);
-            cleanup.start();
-        }
         for (int i = 0; i < properties.workers(); i++) {
-            Abort abort = new Abort();
-            aborts.add(abort);
-            Thread thread = new Thread(() -> work(abort), "chainlink-worker-" + i);
+            Thread thread = new Thread(this::work, "chainlink-worker-" + i);
             thread.start();
             threads.add(thread);
         }
-        log.info("{} workers started", properties.workers());
+        log.info("{} workers started as instance {}", properties.workers(), instance.id());
     }
 
-    private void work(Abort abort) {
-        while (running) {
-            long seen = signal.generation();
+    private void work() {
+        while (accepting) {
+            long seen = queued.generation();
             try {
-                var job = repository.claimNext(clock.instant());
+                availability.awaitUp(() -> !accepting);
+                Optional<ClaimedJob> job = accepting
+                        ? lifecycle.claimNext(instance.id(), clock.instant(), clock.instant().plus(properties.lease()))
+                        : Optional.empty();
                 if (job.isPresent()) {
-                    runner.run(job.get(), abort);
-                } else {
-                    signal.awaitAfter(seen, properties.pollInterval());
+                    run(job.get());
+                } else if (accepting) {
+                    queued.awaitAfter(seen, properties.pollInterval());
                 }
             } catch (InterruptedException e) {
                 return;
@@ -82,6 +87,30 @@ public class WorkerPool implements SmartLifecycle {
                 log.error("worker could not take a job; retrying", e);
                 sleep();
             }
+        }
+    }
+
+    private void run(ClaimedJob job) {
+        Abort abort = new Abort();
+        running.put(job.id(), abort);
+        try {
+            runner.run(job, abort);
+        } finally {
+            running.remove(job.id());
+        }
+    }
+
+    /** The jobs this instance is running now. */
+    List<Long> runningJobs() {
+        return List.copyOf(running.keySet());
+    }
+
+    /** Stops a job this instance runs, if it does: its container is killed and it ends CANCELLED. */
+    void cancel(long job) {
+        Abort abort = running.get(job);
+        if (abort != null) {
+            log.info("job {} cancelled; stopping it", job);
+            abort.request(Abort.Reason.CANCEL, engine);
         }
     }
 
@@ -93,31 +122,31 @@ public class WorkerPool implements SmartLifecycle {
         }
     }
 
-    /** Lets running jobs finish within the grace period; then kills their containers, so they end as ERROR. */
+    /**
+     * Takes no more jobs and lets running ones finish within the grace period; then kills their
+     * containers, and they end by the recovery policy.
+     */
     @Override
     public synchronized void stop() {
-        running = false;
-        signal.fire();
+        accepting = false;
+        queued.fire();
         long deadline = System.nanoTime() + properties.stopGrace().toNanos();
-        for (int i = 0; i < threads.size(); i++) {
-            Thread thread = threads.get(i);
-            try {
+        try {
+            for (Thread thread : threads) {
                 thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-                if (thread.isAlive()) {
-                    aborts.get(i).request(engine);
-                    thread.join(10_000);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
+            running.values().forEach(abort -> abort.request(Abort.Reason.SHUTDOWN, engine));
+            for (Thread thread : threads) {
+                thread.join(10_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         threads.clear();
-        aborts.clear();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return accepting;
     }
 }

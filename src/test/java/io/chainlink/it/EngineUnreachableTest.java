@@ -2,11 +2,15 @@ package io.chainlink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
-import tools.jackson.databind.JsonNode;
 
-/** With no engine at its address, a job ends ERROR saying so, and the service keeps serving. */
+/**
+ * With no engine at its address, jobs wait in the queue rather than all ending ERROR, health says
+ * the engine is DOWN, and the service keeps serving. (EngineLossTest stops a real engine mid-run.)
+ */
 @TestPropertySource(properties = "chainlink.docker-host=tcp://127.0.0.1:9")
 class EngineUnreachableTest extends EngineTest {
 
@@ -16,14 +20,20 @@ class EngineUnreachableTest extends EngineTest {
     }
 
     @Test
-    void jobEndsAsErrorAndTheServiceKeepsTakingJobs() {
-        for (int attempt = 0; attempt < 2; attempt++) {
-            JsonNode job = submitAndWait("""
-                    {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}]}""");
-            assertThat(job.get("status").asString()).isEqualTo("ERROR");
-            assertThat(job.get("error").asString()).contains("tcp://127.0.0.1:9").contains("unreachable");
-            assertThat(results(job.get("id").asLong())).isEmpty();
-        }
-        assertThat(get("/actuator/health").status()).isEqualTo(200);
+    void jobsWaitInTheQueueAndHealthSaysTheEngineIsDown() {
+        long first = submit("""
+                {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}]}""");
+        long second = submit("""
+                {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}]}""");
+
+        Response health = Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> get("/actuator/health"), response -> response.status() == 503);
+        assertThat(health.body().at("/components/engine/status").asString()).isEqualTo("DOWN");
+        assertThat(health.body().at("/components/engine/details/error").asString()).contains("127.0.0.1:9");
+        // Workers have tried the engine and backed off; the jobs are still waiting for it.
+        Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> job(first).get("status").asString().equals("QUEUED")
+                        && job(second).get("status").asString().equals("QUEUED"));
+        assertThat(job(first).get("attempt").asInt()).isZero();
     }
 }

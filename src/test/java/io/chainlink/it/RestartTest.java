@@ -49,7 +49,7 @@ class RestartTest {
         try (var second = start(data)) {
             JsonNode job = new Api(second).job(id);
             assertThat(job.get("status").asString()).isEqualTo("ERROR");
-            assertThat(job.get("error").asString()).contains("service stopped");
+            assertThat(job.get("error").asString()).isEqualTo("interrupted: the instance running it stopped");
             var docker = second.getBean(EngineConnection.class).client();
             assertThat(docker.listContainersCmd().withShowAll(true)
                     .withLabelFilter(Map.of("chainlink.job", Long.toString(id))).exec()).isEmpty();

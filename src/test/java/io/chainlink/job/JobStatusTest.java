@@ -1,89 +1,58 @@
 package io.chainlink.job;
 
-import static io.chainlink.job.JobStatus.ERROR;
-import static io.chainlink.job.JobStatus.FAILED;
-import static io.chainlink.job.JobStatus.QUEUED;
-import static io.chainlink.job.JobStatus.RUNNING;
-import static io.chainlink.job.JobStatus.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chainlink.stage.StageStatus;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
+/** The two tables of allowed moves, stated whole: a move added or lost shows here. */
 class JobStatusTest {
 
     @Test
-    void aQueuedJobIsClaimedOrEndsInError() {
-        assertThat(QUEUED.canMoveTo(RUNNING)).isTrue();
-        assertThat(QUEUED.canMoveTo(ERROR)).isTrue();
+    void exactlyTheseJobMovesAreAllowed() {
+        assertThat(moves(JobStatus.values(), JobStatus::canMoveTo)).containsExactlyInAnyOrder(
+                "QUEUED->RUNNING", "QUEUED->CANCELLED", "QUEUED->ERROR",
+                "RUNNING->SUCCEEDED", "RUNNING->FAILED", "RUNNING->ERROR", "RUNNING->CANCELLED", "RUNNING->QUEUED");
     }
 
     @Test
-    void aQueuedJobCannotSucceedOrFailWithoutRunning() {
-        assertThat(QUEUED.canMoveTo(SUCCEEDED)).isFalse();
-        assertThat(QUEUED.canMoveTo(FAILED)).isFalse();
+    void exactlyTheEndsAreTerminal() {
+        assertThat(Arrays.stream(JobStatus.values()).filter(JobStatus::isTerminal))
+                .containsExactlyInAnyOrder(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.ERROR, JobStatus.CANCELLED);
     }
 
     @Test
-    void aRunningJobEndsInAnyTerminalStatus() {
-        assertThat(RUNNING.canMoveTo(SUCCEEDED)).isTrue();
-        assertThat(RUNNING.canMoveTo(FAILED)).isTrue();
-        assertThat(RUNNING.canMoveTo(ERROR)).isTrue();
+    void exactlyTheseStageMovesAreAllowed() {
+        assertThat(moves(StageStatus.values(), StageStatus::canMoveTo)).containsExactlyInAnyOrder(
+                "PENDING->RUNNING", "PENDING->SKIPPED", "PENDING->ERROR",
+                "RUNNING->SUCCEEDED", "RUNNING->FAILED", "RUNNING->CANCELLED", "RUNNING->ERROR");
     }
 
     @Test
-    void aRunningJobCannotGoBackToTheQueue() {
-        assertThat(RUNNING.canMoveTo(QUEUED)).isFalse();
-    }
-
-    @ParameterizedTest
-    @EnumSource(JobStatus.class)
-    void noStatusMovesToItself(JobStatus status) {
-        assertThat(status.canMoveTo(status)).isFalse();
-    }
-
-    @ParameterizedTest
-    @EnumSource(value = JobStatus.class, names = {"SUCCEEDED", "FAILED", "ERROR"})
-    void aFinishedJobNeverMovesAgain(JobStatus finished) {
-        assertThat(Arrays.stream(JobStatus.values()).filter(finished::canMoveTo)).isEmpty();
+    void aStageThatRanIsNeverSkipped() {
+        assertThat(StageStatus.RUNNING.canMoveTo(StageStatus.SKIPPED)).isFalse();
     }
 
     @Test
-    void exactlyTheseFiveMovesAreAllowed() {
-        Set<String> allowed = new java.util.TreeSet<>();
-        for (JobStatus from : JobStatus.values()) {
-            for (JobStatus to : JobStatus.values()) {
-                if (from.canMoveTo(to)) {
-                    allowed.add(from + "->" + to);
+    void aFinalStageNeverMovesAgain() {
+        assertThat(Arrays.stream(StageStatus.values()).filter(StageStatus::isFinal))
+                .containsExactlyInAnyOrder(StageStatus.SUCCEEDED, StageStatus.FAILED, StageStatus.CANCELLED,
+                        StageStatus.ERROR, StageStatus.SKIPPED);
+    }
+
+    private static <S extends Enum<S>> Set<String> moves(S[] values, BiPredicate<S, S> allowed) {
+        Set<String> moves = new TreeSet<>();
+        for (S from : values) {
+            for (S to : values) {
+                if (allowed.test(from, to)) {
+                    moves.add(from + "->" + to);
                 }
             }
         }
-        assertThat(allowed).containsExactlyInAnyOrder(
-                "QUEUED->RUNNING", "QUEUED->ERROR", "RUNNING->SUCCEEDED", "RUNNING->FAILED", "RUNNING->ERROR");
-    }
-
-    @Test
-    void succeededFailedAndErrorAreTerminal() {
-        assertThat(SUCCEEDED.isTerminal()).isTrue();
-        assertThat(FAILED.isTerminal()).isTrue();
-        assertThat(ERROR.isTerminal()).isTrue();
-    }
-
-    @Test
-    void queuedAndRunningAreNotTerminal() {
-        assertThat(QUEUED.isTerminal()).isFalse();
-        assertThat(RUNNING.isTerminal()).isFalse();
-    }
-
-    @Test
-    void exactlyTheThreeEndsAreTerminal() {
-        EnumSet<JobStatus> terminal = EnumSet.noneOf(JobStatus.class);
-        Arrays.stream(JobStatus.values()).filter(JobStatus::isTerminal).forEach(terminal::add);
-
-        assertThat(terminal).containsExactlyInAnyOrder(SUCCEEDED, FAILED, ERROR);
+        return moves;
     }
 }

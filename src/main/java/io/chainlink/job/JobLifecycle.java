@@ -1,0 +1,295 @@
+package io.chainlink.job;
+
+import io.chainlink.stage.StageSpec;
+import io.chainlink.stage.StageStatus;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every status change of jobs and stages, and nothing else. Each goes through {@link #moveJob} or
+ * {@link #moveStages}, which check the move against {@link JobStatus}'s and {@link StageStatus}'s
+ * tables and put the expected old status in the UPDATE's WHERE, so that of two instances, or a
+ * worker and a cancel, racing for one row, exactly one wins (optimistic, as db-scheduler claims).
+ *
+ * <p>A running job carries its owner, the instance that runs it, and a lease the owner renews
+ * while it runs. Lease times are the instances' clocks: a lease is many heartbeats long, so
+ * clocks a second or two apart do not matter.
+ */
+@Repository
+public class JobLifecycle {
+
+    /** A job a worker has claimed, with what it needs to run it. */
+    public record ClaimedJob(long id, int attempt, List<StageSpec> stages) {
+    }
+
+    /**
+     * How a stage that was RUNNING ended: its exit, whether the service killed it at its timeout,
+     * the engine's inspected State (null when the engine could not be asked).
+     */
+    public record StageEnd(StageStatus status, Integer exitCode, boolean killed, String state, Instant finishedAt) {
+    }
+
+    /** A running job whose owner stopped renewing its lease. */
+    public record Expired(long id, int attempt, boolean cancelRequested) {
+    }
+
+    /** What a cancel found. */
+    public enum CancelResult { CANCELLED, REQUESTED, ALREADY_ENDED, NOT_FOUND }
+
+    private static final int ERROR_CHARS = 4000; // jobs.error's size
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final TransactionTemplate transaction;
+
+    public JobLifecycle(JdbcClient jdbc, JsonMapper json, PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.transaction = new TransactionTemplate(transactions);
+    }
+
+    /** Takes the oldest queued job for {@code owner}; a peer that claims the same row first makes this UPDATE match none. */
+    public Optional<ClaimedJob> claimNext(String owner, Instant now, Instant leaseUntil) {
+        List<Long> oldest = jdbc.sql("SELECT id FROM jobs WHERE status = 'QUEUED' ORDER BY id FETCH FIRST 8 ROWS ONLY")
+                .query(Long.class).list();
+        for (long id : oldest) {
+            if (moveJob(id, JobStatus.QUEUED, JobStatus.RUNNING,
+                    "started_at = :now, owner = :owner, lease_until = :lease, attempt = attempt + 1", "",
+                    Map.of("now", utc(now), "owner", owner, "lease", utc(leaseUntil)))) {
+                try {
+                    int attempt = jdbc.sql("SELECT attempt FROM jobs WHERE id = :id").param("id", id).query(Integer.class).single();
+                    return Optional.of(new ClaimedJob(id, attempt, specsOf(id)));
+                } catch (RuntimeException e) {
+                    settle(id, owner, JobStatus.ERROR, "the job's stored stages could not be read: " + e.getMessage(), now);
+                    throw e;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** PENDING to RUNNING: its container has started. */
+    public boolean startStage(long job, int idx, Instant now) {
+        return moveStages(job, idx, StageStatus.PENDING, StageStatus.RUNNING, "started_at = :now", Map.of("now", utc(now))) == 1;
+    }
+
+    /** PENDING to ERROR: the engine did not answer the start, so whether it ran is unknown. */
+    public boolean startUnanswered(long job, int idx, Instant now) {
+        return moveStages(job, idx, StageStatus.PENDING, StageStatus.ERROR, "finished_at = :now", Map.of("now", utc(now))) == 1;
+    }
+
+    /** RUNNING to how it ended, with what its run left; nothing written if it was not running. */
+    public boolean endStage(long job, int idx, StageEnd end) {
+        return Boolean.TRUE.equals(transaction.execute(tx -> {
+            boolean ended = moveStages(job, idx, StageStatus.RUNNING, end.status(),
+                    "exit_code = :exit, killed = :killed, finished_at = :now",
+                    params("exit", end.exitCode(), "killed", end.killed(), "now", utc(end.finishedAt()))) == 1;
+            if (ended && end.state() != null) {
+                jdbc.sql("UPDATE stage_details SET state = :state WHERE job_id = :job AND idx = :idx")
+                        .param("state", end.state()).param("job", job).param("idx", idx)
+                        .update();
+            }
+            return ended;
+        }));
+    }
+
+    /**
+     * Ends a job its owner ran, in one transaction with its stages: a stage still RUNNING was cut
+     * short (ERROR), the PENDING ones never ran (SKIPPED). False, and nothing changed, if the job
+     * is no longer this owner's running job (a peer's recovery settled it after its lease ran out).
+     */
+    public boolean settle(long job, String owner, JobStatus outcome, String error, Instant now) {
+        return finish(job, outcome, error, now, " AND owner = :owner", Map.of("owner", owner));
+    }
+
+    /** Ends a job whose lease ran out; false if its owner renewed it meanwhile or a peer settled it. */
+    public boolean settleExpired(long job, JobStatus outcome, String error, Instant now) {
+        return finish(job, outcome, error, now, " AND lease_until < :now", Map.of());
+    }
+
+    private boolean finish(long job, JobStatus outcome, String error, Instant now, String condition, Map<String, Object> extra) {
+        return Boolean.TRUE.equals(transaction.execute(tx -> {
+            Map<String, Object> params = new java.util.HashMap<>(extra);
+            params.put("now", utc(now));
+            params.put("error", capped(error));
+            if (!moveJob(job, JobStatus.RUNNING, outcome, "finished_at = :now, error = :error, lease_until = NULL", condition, params)) {
+                return false;
+            }
+            moveStages(job, null, StageStatus.RUNNING, StageStatus.ERROR, "finished_at = :now", Map.of("now", utc(now)));
+            moveStages(job, null, StageStatus.PENDING, StageStatus.SKIPPED, "", Map.of());
+            return true;
+        }));
+    }
+
+    /**
+     * Gives a claimed job back to the queue before any of its stages ran (the engine was away):
+     * as if never claimed, so it does not count as an attempt.
+     */
+    public boolean release(long job, String owner) {
+        return moveJob(job, JobStatus.RUNNING, JobStatus.QUEUED,
+                "started_at = NULL, owner = NULL, lease_until = NULL, attempt = attempt - 1", " AND owner = :owner",
+                Map.of("owner", owner));
+    }
+
+    /** Sends a job whose lease ran out back to the queue; false if its owner renewed it meanwhile or a peer settled it. */
+    public boolean requeueExpired(long job, Instant now) {
+        return requeue(job, " AND lease_until < :now", Map.of("now", utc(now)));
+    }
+
+    /** Sends a job its owner stopped running (a shutdown) back to the queue. */
+    public boolean requeueOwned(long job, String owner) {
+        return requeue(job, " AND owner = :owner", Map.of("owner", owner));
+    }
+
+    /**
+     * Back to the queue, to run again from its first stage: what the interrupted attempt stored is
+     * cleared, so that results never mix two attempts.
+     */
+    private boolean requeue(long job, String condition, Map<String, Object> params) {
+        return Boolean.TRUE.equals(transaction.execute(tx -> {
+            if (!moveJob(job, JobStatus.RUNNING, JobStatus.QUEUED,
+                    "started_at = NULL, owner = NULL, lease_until = NULL, cancel_requested = FALSE", condition, params)) {
+                return false;
+            }
+            jdbc.sql("DELETE FROM stage_logs WHERE job_id = :job").param("job", job).update();
+            jdbc.sql("UPDATE stage_details SET state = NULL WHERE job_id = :job").param("job", job).update();
+            // The reset StageStatus describes: a new attempt starts from PENDING.
+            jdbc.sql("UPDATE stages SET status = 'PENDING', exit_code = NULL, killed = FALSE, started_at = NULL, finished_at = NULL"
+                    + " WHERE job_id = :job").param("job", job).update();
+            return true;
+        }));
+    }
+
+    /**
+     * A queued job ends CANCELLED at once, its stages SKIPPED; a running one is flagged, and its
+     * owner kills its container and settles it (or, if the owner is gone, the recovery does).
+     */
+    public CancelResult cancel(long job, Instant now) {
+        return transaction.execute(tx -> {
+            for (int tries = 0; tries < 3; tries++) { // a claim or a requeue may move it between two statements
+                Optional<JobStatus> status = jdbc.sql("SELECT status FROM jobs WHERE id = :id").param("id", job)
+                        .query(String.class).optional().map(JobStatus::valueOf);
+                if (status.isEmpty()) {
+                    return CancelResult.NOT_FOUND;
+                }
+                if (status.get().isTerminal()) {
+                    return CancelResult.ALREADY_ENDED;
+                }
+                if (status.get() == JobStatus.QUEUED && moveJob(job, JobStatus.QUEUED, JobStatus.CANCELLED,
+                        "finished_at = :now", "", Map.of("now", utc(now)))) {
+                    moveStages(job, null, StageStatus.PENDING, StageStatus.SKIPPED, "", Map.of());
+                    return CancelResult.CANCELLED;
+                }
+                if (status.get() == JobStatus.RUNNING && jdbc.sql(
+                                "UPDATE jobs SET cancel_requested = TRUE WHERE id = :id AND status = 'RUNNING'")
+                        .param("id", job).update() == 1) {
+                    return CancelResult.REQUESTED;
+                }
+            }
+            return CancelResult.ALREADY_ENDED;
+        });
+    }
+
+    /** Extends the leases of the jobs {@code owner} runs; the heartbeat. */
+    public int renewLeases(String owner, Instant until) {
+        return jdbc.sql("UPDATE jobs SET lease_until = :until WHERE owner = :owner AND status = 'RUNNING'")
+                .param("until", utc(until)).param("owner", owner)
+                .update();
+    }
+
+    /** Of {@code owner}'s running jobs, those a client asked to cancel. */
+    public List<Long> cancelRequested(String owner) {
+        return jdbc.sql("SELECT id FROM jobs WHERE owner = :owner AND status = 'RUNNING' AND cancel_requested")
+                .param("owner", owner)
+                .query(Long.class).list();
+    }
+
+    /** Running jobs whose owner stopped renewing their lease before {@code now}. */
+    public List<Expired> expired(Instant now) {
+        return jdbc.sql("SELECT id, attempt, cancel_requested FROM jobs WHERE status = 'RUNNING' AND lease_until < :now ORDER BY id")
+                .param("now", utc(now))
+                .query((rs, n) -> new Expired(rs.getLong("id"), rs.getInt("attempt"), rs.getBoolean("cancel_requested")))
+                .list();
+    }
+
+    /** Which of these jobs have ended, or do not exist in this store: what they left on the engine may go. */
+    public List<Long> endedOrUnknown(List<Long> jobs) {
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        List<Long> live = jdbc.sql("SELECT id FROM jobs WHERE id IN (:ids) AND status IN ('QUEUED', 'RUNNING')")
+                .param("ids", jobs)
+                .query(Long.class).list();
+        return jobs.stream().filter(id -> !live.contains(id)).toList();
+    }
+
+    /** The one path of every job status change: the table allows it, the WHERE checks the old status. */
+    private boolean moveJob(long id, JobStatus from, JobStatus to, String set, String condition, Map<String, Object> params) {
+        if (!from.canMoveTo(to)) {
+            throw new IllegalStateException("a job cannot move from " + from + " to " + to);
+        }
+        var statement = jdbc.sql("UPDATE jobs SET status = :to" + (set.isEmpty() ? "" : ", " + set)
+                        + " WHERE id = :id AND status = :from" + condition)
+                .param("to", to.name()).param("id", id).param("from", from.name());
+        params.forEach((name, value) -> bind(statement, name, value));
+        return statement.update() == 1;
+    }
+
+    /** The one path of every stage status change: one stage ({@code idx}) or all of a job's ({@code null}) that are {@code from}. */
+    private int moveStages(long job, Integer idx, StageStatus from, StageStatus to, String set, Map<String, Object> params) {
+        if (!from.canMoveTo(to)) {
+            throw new IllegalStateException("a stage cannot move from " + from + " to " + to);
+        }
+        var statement = jdbc.sql("UPDATE stages SET status = :to" + (set.isEmpty() ? "" : ", " + set)
+                        + " WHERE job_id = :job AND status = :from" + (idx == null ? "" : " AND idx = :idx"))
+                .param("to", to.name()).param("job", job).param("from", from.name());
+        if (idx != null) {
+            statement.param("idx", idx);
+        }
+        params.forEach((name, value) -> bind(statement, name, value));
+        return statement.update();
+    }
+
+    private static void bind(JdbcClient.StatementSpec statement, String name, Object value) {
+        if (value == null) {
+            statement.param(name, null, Types.NULL);
+        } else {
+            statement.param(name, value);
+        }
+    }
+
+    /** Map.of refuses nulls; an exit code or an error may be null. */
+    private static Map<String, Object> params(Object... namesAndValues) {
+        Map<String, Object> params = new java.util.HashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            params.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return params;
+    }
+
+    private List<StageSpec> specsOf(long job) {
+        return jdbc.sql("SELECT spec FROM stage_details WHERE job_id = :job ORDER BY idx")
+                .param("job", job)
+                .query((rs, n) -> json.readValue(rs.getString(1), StageSpec.class))
+                .list();
+    }
+
+    /** Fits an error message to its column: a job must settle however long the engine's words were. */
+    private static String capped(String error) {
+        return error == null || error.length() <= ERROR_CHARS ? error : error.substring(0, ERROR_CHARS - 1) + "…";
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

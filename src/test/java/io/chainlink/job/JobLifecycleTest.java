@@ -1,0 +1,253 @@
+package io.chainlink.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chainlink.job.JobLifecycle.CancelResult;
+import io.chainlink.job.JobLifecycle.ClaimedJob;
+import io.chainlink.job.JobLifecycle.StageEnd;
+import io.chainlink.stage.PullPolicy;
+import io.chainlink.stage.StageSpec;
+import io.chainlink.stage.StageStatus;
+import io.chainlink.support.TestDatabase;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Every status change on the real schema and SQL (in-memory H2), with the clock set by hand. */
+class JobLifecycleTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T08:00:00Z");
+    private static final Instant LEASE = NOW.plusSeconds(30);
+    private static final String STATE = "{\"Status\": \"exited\", \"ExitCode\": 0}";
+
+    private final TestDatabase db = new TestDatabase();
+    private final JobLifecycle lifecycle = db.lifecycle;
+
+    private long job(int stages) {
+        StageSpec stage = new StageSpec("chainlink-test/absent:never", List.of("true"), "container", 64L << 20,
+                false, false, 30_000, Map.of(), PullPolicy.NEVER, null, true, null);
+        return db.repository.insert(java.util.Collections.nCopies(stages, stage), NOW);
+    }
+
+    private Job view(long job) {
+        return db.repository.find(job).orElseThrow();
+    }
+
+    private List<StageStatus> stages(long job) {
+        return view(job).stages().stream().map(Job.Stage::status).toList();
+    }
+
+    private ClaimedJob claim(String owner) {
+        return lifecycle.claimNext(owner, NOW, LEASE).orElseThrow();
+    }
+
+    private static StageEnd end(StageStatus status) {
+        return new StageEnd(status, 0, false, STATE, NOW);
+    }
+
+    @Test
+    void aClaimRecordsItsOwnerAndCountsTheAttempt() {
+        long id = job(1);
+
+        ClaimedJob claimed = claim("a");
+
+        assertThat(claimed.id()).isEqualTo(id);
+        assertThat(claimed.attempt()).isEqualTo(1);
+        assertThat(view(id).status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(lifecycle.claimNext("b", NOW, LEASE)).as("nothing left to claim").isEmpty();
+    }
+
+    @Test
+    void aStageStartsOnceAndEndsOnce() {
+        long id = job(2);
+        claim("a");
+
+        assertThat(lifecycle.endStage(id, 0, end(StageStatus.SUCCEEDED))).as("a pending stage cannot end").isFalse();
+        assertThat(lifecycle.startStage(id, 0, NOW)).isTrue();
+        assertThat(lifecycle.startStage(id, 0, NOW)).as("nor start twice").isFalse();
+        assertThat(lifecycle.endStage(id, 0, end(StageStatus.SUCCEEDED))).isTrue();
+        assertThat(lifecycle.endStage(id, 0, end(StageStatus.FAILED))).as("nor end twice").isFalse();
+
+        assertThat(stages(id)).containsExactly(StageStatus.SUCCEEDED, StageStatus.PENDING);
+    }
+
+    @Test
+    void aMoveTheTableForbidsIsRefusedBeforeAnySql() {
+        long id = job(1);
+        claim("a");
+        lifecycle.startStage(id, 0, NOW);
+
+        assertThatThrownBy(() -> lifecycle.endStage(id, 0, end(StageStatus.SKIPPED)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("RUNNING to SKIPPED");
+        assertThat(stages(id)).containsExactly(StageStatus.RUNNING);
+    }
+
+    @Test
+    void settlingEndsTheRunningStageAsErrorAndSkipsThePendingOnesInOneMove() {
+        long id = job(3);
+        claim("a");
+        lifecycle.startStage(id, 0, NOW);
+        lifecycle.endStage(id, 0, end(StageStatus.SUCCEEDED));
+        lifecycle.startStage(id, 1, NOW);
+
+        assertThat(lifecycle.settle(id, "a", JobStatus.ERROR, "the engine went away", NOW)).isTrue();
+
+        assertThat(view(id).status()).isEqualTo(JobStatus.ERROR);
+        assertThat(view(id).error()).isEqualTo("the engine went away");
+        assertThat(stages(id)).containsExactly(StageStatus.SUCCEEDED, StageStatus.ERROR, StageStatus.SKIPPED);
+    }
+
+    @Test
+    void onlyTheOwnerSettlesItsJobAndAnEndedJobStaysEnded() {
+        long id = job(2);
+        claim("a");
+
+        assertThat(lifecycle.settle(id, "b", JobStatus.SUCCEEDED, null, NOW)).isFalse();
+        assertThat(stages(id)).as("a refused settle changes nothing").containsOnly(StageStatus.PENDING);
+
+        assertThat(lifecycle.settle(id, "a", JobStatus.FAILED, null, NOW)).isTrue();
+        assertThat(lifecycle.settle(id, "a", JobStatus.SUCCEEDED, null, NOW)).isFalse();
+        assertThat(view(id).status()).isEqualTo(JobStatus.FAILED);
+    }
+
+    @Test
+    void aQueuedJobIsCancelledAtOnce() {
+        long id = job(2);
+
+        assertThat(lifecycle.cancel(id, NOW)).isEqualTo(CancelResult.CANCELLED);
+
+        assertThat(view(id).status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(stages(id)).containsOnly(StageStatus.SKIPPED);
+        assertThat(lifecycle.claimNext("a", NOW, LEASE)).as("a cancelled job never runs").isEmpty();
+    }
+
+    @Test
+    void aRunningJobIsFlaggedForItsOwnerToStop() {
+        long id = job(1);
+        claim("a");
+
+        assertThat(lifecycle.cancel(id, NOW)).isEqualTo(CancelResult.REQUESTED);
+
+        assertThat(view(id).status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(lifecycle.cancelRequested("a")).containsExactly(id);
+        assertThat(lifecycle.cancelRequested("b")).isEmpty();
+    }
+
+    @Test
+    void anEndedOrUnknownJobCannotBeCancelled() {
+        long id = job(1);
+        claim("a");
+        lifecycle.settle(id, "a", JobStatus.SUCCEEDED, null, NOW);
+
+        assertThat(lifecycle.cancel(id, NOW)).isEqualTo(CancelResult.ALREADY_ENDED);
+        assertThat(lifecycle.cancel(id + 1, NOW)).isEqualTo(CancelResult.NOT_FOUND);
+        assertThat(view(id).status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void onlyJobsWhoseLeaseRanOutAreExpired() {
+        long renewed = job(1);
+        long lost = job(1);
+        claim("a");
+        claim("b");
+
+        assertThat(lifecycle.renewLeases("a", NOW.plusSeconds(90))).isEqualTo(1);
+
+        Instant later = NOW.plusSeconds(60);
+        assertThat(lifecycle.expired(later)).extracting(JobLifecycle.Expired::id).containsExactly(lost);
+        assertThat(lifecycle.settleExpired(renewed, JobStatus.ERROR, "interrupted", later))
+                .as("a live instance's job is never touched").isFalse();
+        assertThat(lifecycle.settleExpired(lost, JobStatus.ERROR, "interrupted", later)).isTrue();
+        assertThat(view(renewed).status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(view(lost).status()).isEqualTo(JobStatus.ERROR);
+    }
+
+    @Test
+    void aRequeuedJobStartsAgainFromAClearSlateAndCountsItsAttempts() {
+        long id = job(2);
+        claim("a");
+        lifecycle.startStage(id, 0, NOW);
+        db.repository.appendLog(id, 0, LogStream.STDOUT, 0, "half a run\n".getBytes());
+        lifecycle.endStage(id, 0, end(StageStatus.SUCCEEDED));
+        lifecycle.startStage(id, 1, NOW);
+
+        assertThat(lifecycle.requeueExpired(id, NOW.plusSeconds(60))).isTrue();
+
+        assertThat(view(id).status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(stages(id)).containsOnly(StageStatus.PENDING);
+        assertThat(db.repository.endedStages(id)).as("no results of the lost attempt").isEmpty();
+        assertThat(db.jdbc.sql("SELECT COUNT(*) FROM stage_logs").query(Long.class).single()).isZero();
+        assertThat(claim("b").attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void aReleasedJobIsQueuedAsIfNeverClaimed() {
+        long id = job(1);
+        claim("a");
+
+        assertThat(lifecycle.release(id, "a")).isTrue();
+
+        assertThat(view(id).status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(view(id).attempt()).isZero();
+        assertThat(claim("a").attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void whatTheEngineHoldsOfEndedAndUnknownJobsMayGo() {
+        long queued = job(1);
+        long running = job(1);
+        long ended = job(1);
+        lifecycle.cancel(ended, NOW);
+        lifecycle.claimNext("a", NOW, LEASE); // the oldest queued: "queued"
+        lifecycle.requeueExpired(queued, NOW.plusSeconds(60));
+        claim("a");
+        claim("a");
+
+        assertThat(view(running).status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(lifecycle.endedOrUnknown(List.of(queued, running, ended, 999L))).containsExactlyInAnyOrder(ended, 999L);
+    }
+
+    @Test
+    void twoInstancesRacingForJobsNeverRunOneTwice() throws Exception {
+        int jobs = 300;
+        for (int i = 0; i < jobs; i++) {
+            job(1);
+        }
+        Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
+        int claimers = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(claimers);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < claimers; c++) {
+            String owner = "instance-" + (c % 2); // two instances, eight workers each
+            done.add(pool.submit(() -> {
+                go.await();
+                for (var job = lifecycle.claimNext(owner, NOW, LEASE); job.isPresent(); job = lifecycle.claimNext(owner, NOW, LEASE)) {
+                    runs.computeIfAbsent(job.get().id(), id -> new AtomicInteger()).incrementAndGet();
+                    lifecycle.settle(job.get().id(), owner, JobStatus.SUCCEEDED, null, NOW);
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : done) {
+            f.get(1, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+
+        assertThat(runs).hasSize(jobs);
+        assertThat(runs.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+        assertThat(db.jdbc.sql("SELECT COUNT(*) FROM jobs WHERE status = 'SUCCEEDED'").query(Long.class).single())
+                .isEqualTo(jobs);
+    }
+}
