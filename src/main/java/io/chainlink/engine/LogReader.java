@@ -25,7 +25,7 @@ class LogReader {
         try (DockerHttpClient.Response response = engine.execute(Method.GET,
                 "/containers/" + container + "/logs?follow=1&stdout=1&stderr=1&timestamps=1")) {
             EngineErrors.expectOk(response, "read the container's logs");
-            LogFrames.copy(response.getBody(), stdout, stderr);
+            new LogFrames(stdout, stderr).copy(response.getBody());
         } catch (IOException e) {
             throw new EngineException("the container's log stream broke: " + e.getMessage(), e);
         }

@@ -116,8 +116,39 @@ class LogFramesTest {
         assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo("same\nsame\n");
     }
 
+    @Test
+    void thePartsOfALongLineShareItsTimestampAndAreAllKept() throws IOException {
+        // The engine splits a line past 16 KiB into entries that all carry the line's timestamp.
+        String t1 = "2026-11-25T03:41:55.000000001Z ";
+        String t2 = "2026-11-25T03:41:55.000000002Z ";
+        copy(stream(frame(STDOUT, t1 + "aaaa"), frame(STDOUT, t1 + "bbbb"), frame(STDERR, t1 + "e\n"),
+                frame(STDOUT, t1 + "cc\n"), frame(STDOUT, t2 + "next\n")));
+
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "aaaa" + t1 + "bbbb" + t1 + "cc\n" + t2 + "next\n");
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "e\n");
+    }
+
+    @Test
+    void aLongLineSentAgainAfterTheEngineWentBackIsSkippedPartByPart() throws IOException {
+        String t1 = "2026-11-25T03:41:55.000000001Z ";
+        String t2 = "2026-11-25T03:41:55.000000002Z ";
+        copy(stream(frame(STDOUT, t1 + "a\n"), frame(STDOUT, t2 + "b1"), frame(STDOUT, t2 + "b2"),
+                frame(STDOUT, t1 + "a\n"), frame(STDOUT, t2 + "b1"), frame(STDOUT, t2 + "b2"), // sent again
+                frame(STDOUT, t2 + "b3\n")));
+
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "a\n" + t2 + "b1" + t2 + "b2" + t2 + "b3\n");
+    }
+
+    @Test
+    void anEntryOfTheNewestTimestampAfterItsLineEndedIsARepeat() throws IOException {
+        String t1 = "2026-11-25T03:41:55.000000001Z ";
+        copy(stream(frame(STDOUT, t1 + "x1"), frame(STDOUT, t1 + "x2\n"), frame(STDOUT, t1 + "x2\n")));
+
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "x1" + t1 + "x2\n");
+    }
+
     private void copy(InputStream in) throws IOException {
-        LogFrames.copy(in, stdout, stderr);
+        new LogFrames(stdout, stderr).copy(in);
     }
 
     private static byte[] frame(byte stream, String payload) {
