@@ -149,10 +149,12 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         ScheduledFuture<?> timeout = killer.schedule(() -> killed.set(killIfRunning(container)),
                 spec.timeoutMillis(), TimeUnit.MILLISECONDS);
         try {
-            if (spec.logs()) {
-                logs.follow(container, stdout, stderr); // returns when the container stops
-            }
+            // The follow returns when the container stops; it misses what came after a rotation it fell behind.
+            LogReader.Followed followed = spec.logs() ? logs.follow(container, stdout, stderr) : null;
             waitUntilStopped(container);
+            if (followed != null) {
+                logs.catchUp(followed);
+            }
         } finally {
             if (!timeout.cancel(false)) {
                 awaitKill(timeout); // the kill may have stopped the container before its call returned

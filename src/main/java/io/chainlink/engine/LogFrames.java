@@ -4,6 +4,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -12,25 +14,60 @@ import java.util.Arrays;
  * stream 1 is stdout, 2 is stderr. With timestamps, each frame is one log entry that starts
  * with its fixed-width RFC 3339 timestamp ({@code 2026-11-25T03:41:55.123456789Z}) and a space.
  *
- * <p>Following a container whose log file rotates, the engine (seen on 20.10) sends entries
- * again that it had already sent: 149 MB for 105 MB of output. Each stream's {@link StreamCursor}
- * tells those repeats apart; they are neither kept nor counted.
+ * <p>One instance copies every read of one container's log, so that each entry reaches its
+ * stream once: following a container whose log file rotates, the engine (seen on 20.10) sends
+ * entries again that it had already sent (149 MB for 105 MB of output), and the read after the
+ * container stops starts before the newest entry taken. Each stream's {@link StreamCursor} tells
+ * those repeats apart; they are neither kept nor counted.
  */
 final class LogFrames {
 
     static final int TIMESTAMP_LENGTH = "2026-11-25T03:41:55.123456789Z".length();
 
+    /** A log entry by its stream (1 or 2) and timestamp. */
+    record Entry(int stream, byte[] timestamp) {
+
+        Instant time() {
+            return Instant.parse(new String(timestamp, StandardCharsets.US_ASCII));
+        }
+    }
+
     private final OutputStream stdout;
     private final OutputStream stderr;
     private final StreamCursor[] cursors = {new StreamCursor(), new StreamCursor()};
     private final byte[] buffer = new byte[32 * 1024];
+    private Entry first;
+    private int firstParts;
+    private Entry latest;
 
     LogFrames(OutputStream stdout, OutputStream stderr) {
         this.stdout = stdout;
         this.stderr = stderr;
     }
 
-    /** Copies a read of the log to the two streams, each entry not copied before. */
+    /** The first timestamped entry copied, or null. */
+    Entry first() {
+        return first;
+    }
+
+    /** Entries copied of the first one's line: its stream and timestamp (a long line's parts share them). */
+    int firstParts() {
+        return firstParts;
+    }
+
+    /** The timestamped entry copied last, or null. */
+    Entry latest() {
+        return latest;
+    }
+
+    /** The next read starts earlier in the log: each stream's newest line comes again first. */
+    void rewind() {
+        for (StreamCursor cursor : cursors) {
+            cursor.rewind();
+        }
+    }
+
+    /** Copies one read of the log to the two streams, each entry not copied before. */
     void copy(InputStream in) throws IOException {
         byte[] header = new byte[8];
         while (readHeader(in, header)) {
@@ -57,6 +94,13 @@ final class LogFrames {
             }
             if (fresh && cursor != null) {
                 cursor.ended(last);
+                latest = new Entry(stream, timestamp);
+                if (first == null) {
+                    first = latest;
+                }
+                if (first.stream() == stream && Arrays.equals(first.timestamp(), timestamp)) {
+                    firstParts++;
+                }
             }
         }
     }

@@ -51,4 +51,9 @@ final class StreamCursor {
     void ended(byte last) {
         open = last != '\n';
     }
+
+    /** A read from earlier in the log begins: the newest line's parts will come again first. */
+    void rewind() {
+        partsAgain = 0;
+    }
 }

@@ -147,6 +147,49 @@ class LogFramesTest {
         assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "x1" + t1 + "x2\n");
     }
 
+    @Test
+    void aSecondReadFromEarlierOnCopiesOnlyWhatTheFirstMissed() throws IOException {
+        String t1 = "2026-11-25T03:41:55.000000001Z ";
+        String t2 = "2026-11-25T03:41:55.000000002Z ";
+        String t3 = "2026-11-25T03:41:55.000000003Z ";
+        String t4 = "2026-11-25T03:41:55.000000004Z ";
+        LogFrames frames = new LogFrames(stdout, stderr);
+        frames.copy(stream(frame(STDOUT, t1 + "a\n"), frame(STDERR, t2 + "e\n"), frame(STDOUT, t3 + "long1")));
+        assertThat(new String(frames.first().timestamp(), StandardCharsets.US_ASCII)).isEqualTo(t1.strip());
+        assertThat(frames.latest().stream()).isEqualTo(1);
+        assertThat(frames.latest().time()).isEqualTo(java.time.Instant.parse(t3.strip()));
+
+        // The read after the stop starts before the newest entry; the open line comes again from its start.
+        frames.rewind();
+        frames.copy(stream(frame(STDOUT, t1 + "a\n"), frame(STDERR, t2 + "e\n"), frame(STDOUT, t3 + "long1"),
+                frame(STDOUT, t3 + "long2\n"), frame(STDERR, t4 + "last\n")));
+
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "a\n" + t3 + "long1" + t3 + "long2\n");
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(t2 + "e\n" + t4 + "last\n");
+        assertThat(frames.latest().stream()).isEqualTo(2);
+    }
+
+    @Test
+    void aSecondReadThatStartsAfterTheNewestEntryCopiesItAll() throws IOException {
+        String t1 = "2026-11-25T03:41:55.000000001Z ";
+        String t2 = "2026-11-25T03:41:55.000000002Z ";
+        LogFrames frames = new LogFrames(stdout, stderr);
+        frames.copy(stream(frame(STDOUT, t1 + "a\n")));
+        frames.rewind();
+        frames.copy(stream(frame(STDOUT, t2 + "b\n")));
+
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "a\n" + t2 + "b\n");
+    }
+
+    @Test
+    void nothingCopiedLeavesNoFirstOrLatestEntry() throws IOException {
+        LogFrames frames = new LogFrames(stdout, stderr);
+        frames.copy(stream(frame(STDOUT, "untimed\n")));
+
+        assertThat(frames.first()).isNull();
+        assertThat(frames.latest()).isNull();
+    }
+
     private void copy(InputStream in) throws IOException {
         new LogFrames(stdout, stderr).copy(in);
     }
