@@ -19,10 +19,10 @@ import org.springframework.stereotype.Component;
  * reads the driver's JSON at about 25 MB/s, while a flooding container writes 60, so a flood
  * leaves it behind: 30 MB of 40-byte lines (82 MB of JSON), then a line on stderr, came back as
  * the first 23 MB (the first file) without that line. A plain read once the container has
- * stopped reads every file the engine still holds, oldest first (there: all of it). Hence: follow while the container runs
- * (so that what the engine may discard before the end is read, and the log's first entry is
- * known), then, once it has stopped, read again from just before the newest entry followed, and
- * copy only what the follow missed ({@link LogFrames}).
+ * stopped reads every file the engine still holds, oldest first (there: all of it). Hence:
+ * follow while the container runs (so that what the engine may discard before the end is read,
+ * and the log's first entry is known), then, once it has stopped, read again from just before
+ * the newest entry followed, and copy only what the follow missed ({@link LogFrames}).
  *
  * <p>Exact when the engine still holds the log's first line at the end: with {@code max-file} 2
  * ({@link ContainerSettings#LOG_CONFIG}) its files then span the whole log; the follow cannot

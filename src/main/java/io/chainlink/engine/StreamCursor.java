@@ -11,7 +11,9 @@ import java.util.Arrays;
  * and only the last of them ends with a newline. So an entry newer than the newest is new; an
  * older one is a repeat; one of the same timestamp is the line's next part only while that line
  * is open (the last part taken did not end it), and then only once the parts taken are passed,
- * if the engine is sending the line again from its start.
+ * if the engine is sending the line again from its start. Not told apart: the engine sending an
+ * open line again from one of its later parts, with nothing older before it; that needs a line
+ * over 16 KiB cut by a rotation the follow then reads again, and has not been seen.
  */
 final class StreamCursor {
 

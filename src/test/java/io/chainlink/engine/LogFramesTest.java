@@ -182,6 +182,20 @@ class LogFramesTest {
     }
 
     @Test
+    void theFirstLinesPartsAreCountedOnceWhateverIsSentAgain() throws IOException {
+        String t1 = "2026-11-25T03:41:55.000000001Z ";
+        String t2 = "2026-11-25T03:41:55.000000002Z ";
+        LogFrames frames = new LogFrames(stdout, stderr);
+        frames.copy(stream(frame(STDOUT, t1 + "p1"), frame(STDERR, t1 + "other stream\n"), frame(STDOUT, t1 + "p2")));
+        frames.rewind();
+        frames.copy(stream(frame(STDOUT, t1 + "p1"), frame(STDOUT, t1 + "p2"), frame(STDOUT, t1 + "p3\n"),
+                frame(STDOUT, t2 + "next\n")));
+
+        assertThat(frames.first().stream()).isEqualTo(1);
+        assertThat(frames.firstParts()).isEqualTo(3);
+    }
+
+    @Test
     void nothingCopiedLeavesNoFirstOrLatestEntry() throws IOException {
         LogFrames frames = new LogFrames(stdout, stderr);
         frames.copy(stream(frame(STDOUT, "untimed\n")));

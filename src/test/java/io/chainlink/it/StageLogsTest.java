@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -29,14 +30,7 @@ class StageLogsTest extends EngineTest {
         JsonNode stage = awaitEnd(id).get("stages").get(0);
 
         assertThat(stage.get("status").asString()).isEqualTo("SUCCEEDED");
-        long dropped = 2000L * (PREFIX + 1000) + PREFIX + "stdout-last\n".length() - LIMIT;
-        String marker = "\n[chainlink] output cut: " + dropped + " bytes dropped between the first 524288 and the last 524288 bytes\n";
-        String stdout = log(id, "stdout");
-        assertThat(stdout).hasSize(LIMIT + marker.length());
-        assertThat(stdout.indexOf(marker)).isEqualTo(LIMIT / 2);
-        assertThat(stdout.substring(0, PREFIX + 1000)).matches(TIMESTAMP + " 0{999}\n");
-        assertThat(last(stdout, PREFIX + 1000 + PREFIX + 12)).matches(TIMESTAMP + " 0{999}\n" + TIMESTAMP + " stdout-last\n");
-        assertThat(stage.get("stdoutDropped").asLong()).isEqualTo(dropped);
+        String stdout = assertCutFlood(id, stage, "0".repeat(999), 2000);
         assertThat(stage.get("stderrDropped").isNull()).isTrue();
         assertThat(stage.get("outputLost").asBoolean()).isFalse();
         assertThat(results(id).get(0).get("logs").get("stdout").asString()).isEqualTo(stdout);
@@ -51,16 +45,8 @@ class StageLogsTest extends EngineTest {
         JsonNode stage = awaitEnd(id).get("stages").get(0);
 
         assertThat(stage.get("status").asString()).isEqualTo("SUCCEEDED");
-        long dropped = 750_000L * (PREFIX + 40) + PREFIX + "stdout-last\n".length() - LIMIT;
-        String marker = "\n[chainlink] output cut: " + dropped + " bytes dropped between the first 524288 and the last 524288 bytes\n";
-        String stdout = log(id, "stdout");
-        assertThat(stdout).hasSize(LIMIT + marker.length());
-        assertThat(stdout.indexOf(marker)).isEqualTo(LIMIT / 2);
-        assertThat(stdout.substring(0, PREFIX + 40)).matches(TIMESTAMP + " 012345678901234567890123456789012345678\n");
-        assertThat(last(stdout, PREFIX + 40 + PREFIX + 12))
-                .matches(TIMESTAMP + " 012345678901234567890123456789012345678\n" + TIMESTAMP + " stdout-last\n");
+        assertCutFlood(id, stage, "012345678901234567890123456789012345678", 750_000);
         assertThat(log(id, "stderr")).matches(TIMESTAMP + " stderr-last\n");
-        assertThat(stage.get("stdoutDropped").asLong()).isEqualTo(dropped);
         assertThat(stage.get("stderrDropped").isNull()).isTrue();
         assertThat(stage.get("outputLost").asBoolean()).isFalse();
     }
@@ -117,6 +103,24 @@ class StageLogsTest extends EngineTest {
                 .endsWith(" stdout-last\n");
         assertThat(log(id, "stderr")).matches(TIMESTAMP + " stderr-last\n"
                 + "\\[chainlink\\] the engine discarded part of the stage's output before it could be read\n");
+    }
+
+    /**
+     * Checks a stage's stdout of {@code count} times {@code line}, then "stdout-last", as kept past
+     * the limit: its first line, the marker with the exact count at the middle, its last two lines,
+     * and the count in the stage's view. Returns the stored stdout.
+     */
+    private String assertCutFlood(long id, JsonNode stage, String line, int count) {
+        long dropped = count * (PREFIX + line.length() + 1L) + PREFIX + "stdout-last\n".length() - LIMIT;
+        String marker = "\n[chainlink] output cut: " + dropped + " bytes dropped between the first 524288 and the last 524288 bytes\n";
+        String stdout = log(id, "stdout");
+        assertThat(stdout).hasSize(LIMIT + marker.length());
+        assertThat(stdout.indexOf(marker)).isEqualTo(LIMIT / 2);
+        String entry = TIMESTAMP + " " + Pattern.quote(line) + "\n";
+        assertThat(stdout.substring(0, PREFIX + line.length() + 1)).matches(entry);
+        assertThat(last(stdout, PREFIX + line.length() + 1 + PREFIX + 12)).matches(entry + TIMESTAMP + " stdout-last\n");
+        assertThat(stage.get("stdoutDropped").asLong()).isEqualTo(dropped);
+        return stdout;
     }
 
     private static String stage(String command) {
