@@ -17,7 +17,10 @@ import java.util.Map;
  */
 public final class ContainerSettings {
 
-    /** Bounds the engine's own log file; what we keep is bounded separately, as it streams. */
+    /**
+     * Bounds the engine's own log files; what we keep is bounded separately, as it streams. Two
+     * files, so that a log whose first file is still there is there whole ({@link LogReader}).
+     */
     static final LogConfig LOG_CONFIG =
             new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "64m", "max-file", "2"));
     private static final long CPU_PERIOD_MICROS = 100_000; // chainlink's 100 ms

@@ -160,10 +160,12 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         ScheduledFuture<?> giveUp = timers.schedule(watchdog::fire,
                 spec.timeoutMillis() + calls.deadline().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            if (spec.logs()) {
-                logs.follow(container, stdout, stderr, watchdog); // returns when the container stops
-            }
+            // The follow returns when the container stops; it misses what came after a rotation it fell behind.
+            LogReader.Followed followed = spec.logs() ? logs.follow(container, stdout, stderr, watchdog) : null;
             waitUntilStopped(container, watchdog);
+            if (followed != null) {
+                catchUp(followed);
+            }
         } catch (EngineException e) {
             if (watchdog.fired()) {
                 killIfRunning(container);
@@ -181,6 +183,20 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         // A kill that raced the container's own exit is still a kill: the task ran and the
         // container died of it; a kill of a stopped container fails and leaves "killed" false.
         return new StageOutcome(state.path("ExitCode").asInt(-1), killed.get(), json.writeValueAsString(state));
+    }
+
+    /** Reads what the follow missed, within a call deadline of its own: the stage's deadline may be near. */
+    private void catchUp(LogReader.Followed followed) {
+        Watchdog watchdog = new Watchdog();
+        ScheduledFuture<?> giveUp = timers.schedule(watchdog::fire, calls.deadline().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            logs.catchUp(followed, watchdog);
+        } catch (EngineException e) {
+            throw watchdog.fired() ? new EngineTimeoutException("the engine did not hand over the container's logs within "
+                    + calls.deadline().toSeconds() + " s") : e;
+        } finally {
+            giveUp.cancel(false);
+        }
     }
 
     /** Waits for a timeout's kill that has started, so that "killed" is known before it is read. */

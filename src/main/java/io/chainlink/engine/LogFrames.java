@@ -4,30 +4,72 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
  * The engine's multiplexed log stream (containers without a TTY): frames of an 8-byte header
  * {@code [stream, 0, 0, 0, size (4 bytes, big-endian)]} and {@code size} bytes of payload;
  * stream 1 is stdout, 2 is stderr. With timestamps, each frame is one log entry that starts
- * with its fixed-width RFC 3339 timestamp ({@code 2026-11-25T03:41:55.123456789Z}).
+ * with its fixed-width RFC 3339 timestamp ({@code 2026-11-25T03:41:55.123456789Z}) and a space.
  *
- * <p>Following a container whose log file rotates, the engine (seen on 20.10) sends entries
- * again that it had already sent: 149 MB for 105 MB of output. Entries of one stream carry
- * rising timestamps, so an entry not newer than the last one of its stream is such a repeat,
- * and is skipped: neither kept nor counted.
+ * <p>One instance copies every read of one container's log, so that each entry reaches its
+ * stream once: following a container whose log file rotates, the engine (seen on 20.10) sends
+ * entries again that it had already sent (149 MB for 105 MB of output), and the read after the
+ * container stops starts before the newest entry taken. Each stream's {@link StreamCursor} tells
+ * those repeats apart; they are neither kept nor counted.
  */
 final class LogFrames {
 
     static final int TIMESTAMP_LENGTH = "2026-11-25T03:41:55.123456789Z".length();
 
-    private LogFrames() {
+    /** A log entry by its stream (1 or 2) and timestamp. */
+    record Entry(int stream, byte[] timestamp) {
+
+        Instant time() {
+            return Instant.parse(new String(timestamp, StandardCharsets.US_ASCII));
+        }
     }
 
-    static void copy(InputStream in, OutputStream stdout, OutputStream stderr) throws IOException {
+    private final OutputStream stdout;
+    private final OutputStream stderr;
+    private final StreamCursor[] cursors = {new StreamCursor(), new StreamCursor()};
+    private final byte[] buffer = new byte[32 * 1024];
+    private Entry first;
+    private int firstParts;
+    private Entry latest;
+
+    LogFrames(OutputStream stdout, OutputStream stderr) {
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** The first timestamped entry copied, or null. */
+    Entry first() {
+        return first;
+    }
+
+    /** Entries copied of the first one's line: its stream and timestamp (a long line's parts share them). */
+    int firstParts() {
+        return firstParts;
+    }
+
+    /** The timestamped entry copied last, or null. */
+    Entry latest() {
+        return latest;
+    }
+
+    /** The next read starts earlier in the log: each stream's newest line comes again first. */
+    void rewind() {
+        for (StreamCursor cursor : cursors) {
+            cursor.rewind();
+        }
+    }
+
+    /** Copies one read of the log to the two streams, each entry not copied before. */
+    void copy(InputStream in) throws IOException {
         byte[] header = new byte[8];
-        byte[] buffer = new byte[32 * 1024];
-        byte[][] newest = new byte[3][];
         while (readHeader(in, header)) {
             int stream = header[0] == 2 ? 2 : 1;
             long size = ((header[4] & 0xffL) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8) | (header[7] & 0xff);
@@ -35,31 +77,36 @@ final class LogFrames {
             if (in.readNBytes(buffer, 0, head) < head) {
                 throw new EOFException("log stream ended inside a frame");
             }
-            boolean repeat = isRepeat(buffer, head, newest, stream);
-            OutputStream target = repeat ? OutputStream.nullOutputStream() : stream == 2 ? stderr : stdout;
+            StreamCursor cursor = timestamped(buffer, head) ? cursors[stream - 1] : null;
+            byte[] timestamp = cursor == null ? null : Arrays.copyOf(buffer, TIMESTAMP_LENGTH);
+            boolean fresh = cursor == null || cursor.take(timestamp);
+            OutputStream target = !fresh ? OutputStream.nullOutputStream() : stream == 2 ? stderr : stdout;
             target.write(buffer, 0, head);
+            byte last = head > 0 ? buffer[head - 1] : (byte) '\n';
             for (size -= head; size > 0; ) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, size));
                 if (n < 0) {
                     throw new EOFException("log stream ended inside a frame");
                 }
                 target.write(buffer, 0, n);
+                last = buffer[n - 1];
                 size -= n;
+            }
+            if (fresh && cursor != null) {
+                cursor.ended(last);
+                latest = new Entry(stream, timestamp);
+                if (first == null) {
+                    first = latest;
+                }
+                if (first.stream() == stream && Arrays.equals(first.timestamp(), timestamp)) {
+                    firstParts++;
+                }
             }
         }
     }
 
-    /** Whether an entry's timestamp is not newer than its stream's newest; remembers it otherwise. */
-    private static boolean isRepeat(byte[] entry, int length, byte[][] newest, int stream) {
-        if (length < TIMESTAMP_LENGTH || entry[TIMESTAMP_LENGTH - 1] != 'Z') {
-            return false; // not a timestamped entry
-        }
-        byte[] timestamp = Arrays.copyOf(entry, TIMESTAMP_LENGTH);
-        if (newest[stream] != null && Arrays.compare(timestamp, newest[stream]) <= 0) {
-            return true;
-        }
-        newest[stream] = timestamp;
-        return false;
+    private static boolean timestamped(byte[] entry, int length) {
+        return length == TIMESTAMP_LENGTH && entry[TIMESTAMP_LENGTH - 1] == 'Z';
     }
 
     /** False at a clean end of stream, between frames. */

@@ -27,7 +27,22 @@ public record Job(
             @Schema(example = "0") Integer exitCode,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) boolean killed,
             Instant startedAt,
-            Instant finishedAt) {
+            Instant finishedAt,
+            @Schema(description = "Bytes of stdout read but not kept: the middle, between the head and the tail"
+                    + " chainlink.log-limit keeps, timestamps included; null when nothing was cut", example = "52201424")
+            Long stdoutDropped,
+            @Schema(description = "As stdoutDropped, for stderr")
+            Long stderrDropped,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                    description = "The engine discarded part of the output before it could be read (its log files"
+                            + " rotated past what it keeps): the stage wrote more than the logs and counts show")
+            boolean outputLost) {
+
+        /** A stage as submitted, before anything was read of it. */
+        public Stage(int index, String image, StageStatus status, Integer exitCode, boolean killed,
+                     Instant startedAt, Instant finishedAt) {
+            this(index, image, status, exitCode, killed, startedAt, finishedAt, null, null, false);
+        }
     }
 
     public Job withStages(List<Stage> stages) {

@@ -164,8 +164,10 @@ public class JobLifecycle {
             jdbc.sql("DELETE FROM stage_logs WHERE job_id = :job").param("job", job).update();
             jdbc.sql("UPDATE stage_details SET state = NULL WHERE job_id = :job").param("job", job).update();
             // The reset StageStatus describes: a new attempt starts from PENDING.
-            jdbc.sql("UPDATE stages SET status = 'PENDING', exit_code = NULL, killed = FALSE, started_at = NULL, finished_at = NULL"
-                    + " WHERE job_id = :job").param("job", job).update();
+            jdbc.sql("""
+                    UPDATE stages SET status = 'PENDING', exit_code = NULL, killed = FALSE, started_at = NULL, finished_at = NULL,
+                                      stdout_dropped = NULL, stderr_dropped = NULL, output_lost = FALSE
+                    WHERE job_id = :job""").param("job", job).update();
             return true;
         }));
     }

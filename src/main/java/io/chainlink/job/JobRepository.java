@@ -65,7 +65,8 @@ public class JobRepository {
         List<Row> rows = jdbc.sql("""
                 SELECT j.id, j.status, j.attempt, j.created_at, j.started_at, j.finished_at, j.error,
                        s.idx, s.image, s.status AS stage_status, s.exit_code, s.killed,
-                       s.started_at AS stage_started_at, s.finished_at AS stage_finished_at
+                       s.started_at AS stage_started_at, s.finished_at AS stage_finished_at,
+                       s.stdout_dropped, s.stderr_dropped, s.output_lost
                 FROM jobs j LEFT JOIN stages s ON s.job_id = j.id
                 WHERE j.id = :id ORDER BY s.idx""")
                 .param("id", id)
@@ -73,7 +74,9 @@ public class JobRepository {
                         : new Job.Stage(rs.getInt("idx"), rs.getString("image"),
                                 StageStatus.valueOf(rs.getString("stage_status")),
                                 rs.getObject("exit_code", Integer.class), rs.getBoolean("killed"),
-                                instant(rs, "stage_started_at"), instant(rs, "stage_finished_at"))))
+                                instant(rs, "stage_started_at"), instant(rs, "stage_finished_at"),
+                                rs.getObject("stdout_dropped", Long.class), rs.getObject("stderr_dropped", Long.class),
+                                rs.getBoolean("output_lost"))))
                 .list();
         if (rows.isEmpty()) {
             return Optional.empty();
@@ -125,10 +128,45 @@ public class JobRepository {
 
     /** A stored stream, read chunk by chunk as the reader goes; empty if nothing was stored. */
     InputStream openLog(long job, int idx, LogStream stream) {
-        return new StoredLogInputStream(seq -> jdbc.sql("""
+        return new StoredLogInputStream(seq -> logChunk(job, idx, stream, seq));
+    }
+
+    /** One stored chunk of a stream; null if there is none. */
+    public byte[] logChunk(long job, int idx, LogStream stream, int seq) {
+        return jdbc.sql("""
                         SELECT data FROM stage_logs WHERE job_id = :job AND idx = :idx AND stream = :stream AND seq = :seq""")
                 .param("job", job).param("idx", idx).param("stream", stream.key()).param("seq", seq)
-                .query(byte[].class).optional().orElse(null));
+                .query(byte[].class).optional().orElse(null);
+    }
+
+    public void deleteLogChunk(long job, int idx, LogStream stream, int seq) {
+        jdbc.sql("DELETE FROM stage_logs WHERE job_id = :job AND idx = :idx AND stream = :stream AND seq = :seq")
+                .param("job", job).param("idx", idx).param("stream", stream.key()).param("seq", seq)
+                .update();
+    }
+
+    /**
+     * Moves a stream's chunks numbered from {@code from} on down to start at {@code to}, in order.
+     * The numbers they move to must be free and below all of them (StageLogWriter keeps its tail
+     * far above its head): PostgreSQL checks the key row by row, so no row may land on another.
+     */
+    public void renumberLog(long job, int idx, LogStream stream, int from, int to) {
+        jdbc.sql("UPDATE stage_logs SET seq = seq - :shift WHERE job_id = :job AND idx = :idx AND stream = :stream AND seq >= :from")
+                .param("shift", from - to).param("job", job).param("idx", idx).param("stream", stream.key()).param("from", from)
+                .update();
+    }
+
+    /**
+     * Records, for the stage's view, how many bytes of a stream were read but not kept, and whether
+     * the engine discarded output before it could be read (then more than that was never seen).
+     */
+    public void recordLogCut(long job, int idx, LogStream stream, long dropped, boolean outputLost) {
+        // The column's name comes from the enum, never from a request.
+        jdbc.sql("UPDATE stages SET " + stream.key() + "_dropped = :dropped, output_lost = output_lost OR :lost"
+                        + " WHERE job_id = :job AND idx = :idx")
+                .param("dropped", dropped == 0 ? null : dropped, java.sql.Types.BIGINT).param("lost", outputLost)
+                .param("job", job).param("idx", idx)
+                .update();
     }
 
     /** A stage that ran to its end, as chainlink's result list shows it; {@code state} is the engine's JSON. */

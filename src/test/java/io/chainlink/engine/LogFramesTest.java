@@ -116,8 +116,96 @@ class LogFramesTest {
         assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo("same\nsame\n");
     }
 
+    @Test
+    void thePartsOfALongLineShareItsTimestampAndAreAllKept() throws IOException {
+        // The engine splits a line past 16 KiB into entries that all carry the line's timestamp.
+        String t1 = "2026-11-25T03:41:55.000000001Z ";
+        String t2 = "2026-11-25T03:41:55.000000002Z ";
+        copy(stream(frame(STDOUT, t1 + "aaaa"), frame(STDOUT, t1 + "bbbb"), frame(STDERR, t1 + "e\n"),
+                frame(STDOUT, t1 + "cc\n"), frame(STDOUT, t2 + "next\n")));
+
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "aaaa" + t1 + "bbbb" + t1 + "cc\n" + t2 + "next\n");
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "e\n");
+    }
+
+    @Test
+    void aLongLineSentAgainAfterTheEngineWentBackIsSkippedPartByPart() throws IOException {
+        String t1 = "2026-11-25T03:41:55.000000001Z ";
+        String t2 = "2026-11-25T03:41:55.000000002Z ";
+        copy(stream(frame(STDOUT, t1 + "a\n"), frame(STDOUT, t2 + "b1"), frame(STDOUT, t2 + "b2"),
+                frame(STDOUT, t1 + "a\n"), frame(STDOUT, t2 + "b1"), frame(STDOUT, t2 + "b2"), // sent again
+                frame(STDOUT, t2 + "b3\n")));
+
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "a\n" + t2 + "b1" + t2 + "b2" + t2 + "b3\n");
+    }
+
+    @Test
+    void anEntryOfTheNewestTimestampAfterItsLineEndedIsARepeat() throws IOException {
+        String t1 = "2026-11-25T03:41:55.000000001Z ";
+        copy(stream(frame(STDOUT, t1 + "x1"), frame(STDOUT, t1 + "x2\n"), frame(STDOUT, t1 + "x2\n")));
+
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "x1" + t1 + "x2\n");
+    }
+
+    @Test
+    void aSecondReadFromEarlierOnCopiesOnlyWhatTheFirstMissed() throws IOException {
+        String t1 = "2026-11-25T03:41:55.000000001Z ";
+        String t2 = "2026-11-25T03:41:55.000000002Z ";
+        String t3 = "2026-11-25T03:41:55.000000003Z ";
+        String t4 = "2026-11-25T03:41:55.000000004Z ";
+        LogFrames frames = new LogFrames(stdout, stderr);
+        frames.copy(stream(frame(STDOUT, t1 + "a\n"), frame(STDERR, t2 + "e\n"), frame(STDOUT, t3 + "long1")));
+        assertThat(new String(frames.first().timestamp(), StandardCharsets.US_ASCII)).isEqualTo(t1.strip());
+        assertThat(frames.latest().stream()).isEqualTo(1);
+        assertThat(frames.latest().time()).isEqualTo(java.time.Instant.parse(t3.strip()));
+
+        // The read after the stop starts before the newest entry; the open line comes again from its start.
+        frames.rewind();
+        frames.copy(stream(frame(STDOUT, t1 + "a\n"), frame(STDERR, t2 + "e\n"), frame(STDOUT, t3 + "long1"),
+                frame(STDOUT, t3 + "long2\n"), frame(STDERR, t4 + "last\n")));
+
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "a\n" + t3 + "long1" + t3 + "long2\n");
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).isEqualTo(t2 + "e\n" + t4 + "last\n");
+        assertThat(frames.latest().stream()).isEqualTo(2);
+    }
+
+    @Test
+    void aSecondReadThatStartsAfterTheNewestEntryCopiesItAll() throws IOException {
+        String t1 = "2026-11-25T03:41:55.000000001Z ";
+        String t2 = "2026-11-25T03:41:55.000000002Z ";
+        LogFrames frames = new LogFrames(stdout, stderr);
+        frames.copy(stream(frame(STDOUT, t1 + "a\n")));
+        frames.rewind();
+        frames.copy(stream(frame(STDOUT, t2 + "b\n")));
+
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(t1 + "a\n" + t2 + "b\n");
+    }
+
+    @Test
+    void theFirstLinesPartsAreCountedOnceWhateverIsSentAgain() throws IOException {
+        String t1 = "2026-11-25T03:41:55.000000001Z ";
+        String t2 = "2026-11-25T03:41:55.000000002Z ";
+        LogFrames frames = new LogFrames(stdout, stderr);
+        frames.copy(stream(frame(STDOUT, t1 + "p1"), frame(STDERR, t1 + "other stream\n"), frame(STDOUT, t1 + "p2")));
+        frames.rewind();
+        frames.copy(stream(frame(STDOUT, t1 + "p1"), frame(STDOUT, t1 + "p2"), frame(STDOUT, t1 + "p3\n"),
+                frame(STDOUT, t2 + "next\n")));
+
+        assertThat(frames.first().stream()).isEqualTo(1);
+        assertThat(frames.firstParts()).isEqualTo(3);
+    }
+
+    @Test
+    void nothingCopiedLeavesNoFirstOrLatestEntry() throws IOException {
+        LogFrames frames = new LogFrames(stdout, stderr);
+        frames.copy(stream(frame(STDOUT, "untimed\n")));
+
+        assertThat(frames.first()).isNull();
+        assertThat(frames.latest()).isNull();
+    }
+
     private void copy(InputStream in) throws IOException {
-        LogFrames.copy(in, stdout, stderr);
+        new LogFrames(stdout, stderr).copy(in);
     }
 
     private static byte[] frame(byte stream, String payload) {

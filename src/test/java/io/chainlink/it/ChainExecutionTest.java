@@ -6,7 +6,6 @@ import com.github.dockerjava.api.model.Container;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -84,36 +83,6 @@ class ChainExecutionTest extends EngineTest {
         assertThat(stdout.lines().findFirst().orElseThrow()).endsWith(" q\"b\\s\t\u0001 \u00e9 \ufffd end");
         assertThat(Pattern.compile(" 0123456789\n").matcher(stdout).results().count()).isEqualTo(18181);
         assertThat(stdout).isEqualTo(get("/api/v1/jobs/" + id + "/stages/0/logs/stdout").text());
-    }
-
-    @Test
-    void stageOutputPastTheCapIsCutWithAMarkerAndTheJobEndsNormally() {
-        // 20 MiB on stdout in 1000-byte lines; the default cap keeps 1 MiB.
-        long id = submit("""
-                {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "yes $(printf '%0999d' 0) | head -c 20971520"]}]}""");
-        JsonNode job = awaitEnd(id);
-
-        assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
-        String stdout = get("/api/v1/jobs/" + id + "/stages/0/logs/stdout").text();
-        String marker = stdout.substring(stdout.lastIndexOf('\n', stdout.length() - 2) + 1);
-        Matcher cut = Pattern.compile("\\[chainlink\\] output cut at 1048576 bytes: (\\d+) bytes dropped\n").matcher(marker);
-        assertThat(cut.matches()).as(marker).isTrue();
-        assertThat(stdout.length() - marker.length()).isBetween(1048576, 1048577);
-        // Every line also carries its timestamp, so more than 19 MiB were dropped.
-        assertThat(Long.parseLong(cut.group(1))).isGreaterThan(19L * 1024 * 1024);
-    }
-
-    @Test
-    void droppedBytesAreCountedExactlyEvenWhenTheEnginesLogFileRotates() {
-        // 100,000 lines of 1,000 bytes: past the engine's 64 MB log file, which rotates mid-stream.
-        long id = submit("""
-                {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "yes $(printf '%0999d' 0) | head -n 100000"]}]}""");
-        assertThat(awaitEnd(id).get("status").asString()).isEqualTo("SUCCEEDED");
-
-        String stdout = get("/api/v1/jobs/" + id + "/stages/0/logs/stdout").text();
-        // Each line comes with a 30-character timestamp and a space: 1,031 bytes.
-        long dropped = 100_000L * 1031 - 1048576;
-        assertThat(stdout).endsWith("[chainlink] output cut at 1048576 bytes: " + dropped + " bytes dropped\n");
     }
 
     @Test
