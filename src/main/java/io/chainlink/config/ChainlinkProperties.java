@@ -35,6 +35,8 @@ import org.springframework.validation.annotation.Validated;
  * @param recovery      what becomes of a job whose instance stopped while running it
  * @param maxAttempts   under {@code requeue}, most runs of one job; the last interrupted one ends ERROR
  * @param sweepInterval how often containers and volumes of ended jobs are looked for and removed
+ * @param pullStall     how long a pull may go without a word of progress from the engine before it
+ *                      is abandoned, well within {@code pull-timeout}
  */
 @Validated
 @ConfigurationProperties("chainlink")
@@ -56,7 +58,8 @@ public record ChainlinkProperties(
         @DefaultValue("30s") Duration lease,
         @DefaultValue("fail") Recovery recovery,
         @DefaultValue("3") @Min(1) @Max(100) int maxAttempts,
-        @DefaultValue("1m") Duration sweepInterval) {
+        @DefaultValue("1m") Duration sweepInterval,
+        @DefaultValue("1m") Duration pullStall) {
 
     public ChainlinkProperties {
         requirePositive("chainlink.poll-interval", pollInterval);
@@ -64,6 +67,7 @@ public record ChainlinkProperties(
         requirePositive("chainlink.stop-grace", stopGrace);
         requirePositive("chainlink.engine-timeout", engineTimeout);
         requirePositive("chainlink.sweep-interval", sweepInterval);
+        requirePositive("chainlink.pull-stall", pullStall);
         if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
             throw new IllegalArgumentException("chainlink.lease must be at least 3s (a heartbeat a second); got " + lease);
         }

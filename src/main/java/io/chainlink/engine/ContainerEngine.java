@@ -37,8 +37,11 @@ public interface ContainerEngine {
     /** Kills a container if it still runs (a shutdown, a cancel); never throws. */
     void kill(String container);
 
-    /** Removes a container, then the job's volume; never throws, logs what it could not remove. */
-    void remove(Iterable<String> containers, String volume);
+    /**
+     * Has a job's containers, then its volume, removed, soon and off the caller's thread; never
+     * throws; what cannot be removed is logged and left for the sweep.
+     */
+    void remove(java.util.List<String> containers, String volume);
 
     /** Removes whatever a job left behind, found by its labels; false if the engine could not be asked. */
     boolean removeLeftovers(long job);

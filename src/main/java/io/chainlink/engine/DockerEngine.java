@@ -250,8 +250,8 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     }
 
     @Override
-    public void remove(Iterable<String> containers, String volume) {
-        sweeper.remove(containers, volume);
+    public void remove(List<String> containers, String volume) {
+        sweeper.removeLater(List.copyOf(containers), volume);
         if (volume != null) {
             openVolumes.remove(volume);
         }

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.PullResponseItem;
 import io.chainlink.config.ChainlinkProperties;
 import io.chainlink.stage.PullPolicy;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,6 +36,7 @@ public class ImagePuller implements AutoCloseable {
     private final EngineCalls calls;
     private final RegistryCredentials credentials;
     private final Duration timeout;
+    private final Duration stall;
     private final ExecutorService pulls;
 
     public ImagePuller(EngineConnection engine, EngineCalls calls, RegistryCredentials credentials, ChainlinkProperties properties) {
@@ -41,6 +44,7 @@ public class ImagePuller implements AutoCloseable {
         this.calls = calls;
         this.credentials = credentials;
         this.timeout = properties.pullTimeout();
+        this.stall = properties.pullStall();
         this.pulls = Executors.newFixedThreadPool(Math.max(1, properties.workers()) * DockerEngine.PARALLEL_PULLS, runnable -> {
             Thread thread = new Thread(runnable, "chainlink-pull");
             thread.setDaemon(true);
@@ -136,10 +140,17 @@ public class ImagePuller implements AutoCloseable {
         // Always our credentials, even none: docker-java would otherwise add ~/.docker's itself.
         command.withAuthConfig(credentials.forRegistry(ref.registry()).orElseGet(AuthConfig::new));
         // Closing the callback ends the pull's stream and frees its connection, whatever happened.
-        try (PullImageResultCallback pull = command.exec(new PullImageResultCallback())) {
-            if (!pull.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                return Optional.of("image " + image + " could not be pulled within " + timeout.toSeconds() + " s");
+        try (WatchedPull pull = command.exec(new WatchedPull())) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!pull.ended.await(STOP_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (System.nanoTime() - pull.lastWord > stall.toNanos()) {
+                    return Optional.of("image " + image + " could not be pulled: no progress for " + stall.toSeconds() + " s");
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    return Optional.of("image " + image + " could not be pulled within " + timeout.toSeconds() + " s");
+                }
             }
+            pull.awaitCompletion(); // it has ended: this throws the engine's error, if it sent one
             log.info("pulled {}", image);
             return Optional.empty();
         } catch (java.io.IOException e) {
@@ -154,6 +165,35 @@ public class ImagePuller implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of("image " + image + ": interrupted while pulling");
+        }
+    }
+
+    /**
+     * A pull that notes when the engine last reported on it (progress lines come every few hundred
+     * ms while it moves) and when it ended. Waited on through {@link #ended}: docker-java's timed
+     * awaitCompletion closes the pull when it returns, so it cannot be called in steps.
+     */
+    private static final class WatchedPull extends PullImageResultCallback {
+
+        final CountDownLatch ended = new CountDownLatch(1);
+        volatile long lastWord = System.nanoTime();
+
+        @Override
+        public void onNext(PullResponseItem item) {
+            lastWord = System.nanoTime();
+            super.onNext(item);
+        }
+
+        @Override
+        public void onComplete() {
+            super.onComplete();
+            ended.countDown();
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            super.onError(failure);
+            ended.countDown();
         }
     }
 

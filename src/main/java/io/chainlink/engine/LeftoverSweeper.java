@@ -9,7 +9,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -25,16 +29,41 @@ public class LeftoverSweeper {
 
     private static final Logger log = LoggerFactory.getLogger(LeftoverSweeper.class);
 
+    static final int PENDING = 1000;
+
     private final EngineConnection engine;
     private final EngineCalls calls;
+    private final ThreadPoolExecutor removals = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(PENDING), runnable -> {
+                Thread thread = new Thread(runnable, "chainlink-removals");
+                thread.setDaemon(true);
+                return thread;
+            }, new ThreadPoolExecutor.CallerRunsPolicy());
 
     public LeftoverSweeper(EngineConnection engine, EngineCalls calls) {
         this.engine = engine;
         this.calls = calls;
     }
 
-    /** Removes containers (forced: a running one is killed), then the volume they shared. */
+    /** Lets waiting removals finish for a few seconds; what is left then, the next start's sweep removes. */
+    @PreDestroy
+    void drain() throws InterruptedException {
+        removals.shutdown();
+        removals.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Has a finished job's containers and volume removed on a thread of its own, so that neither
+     * the job's end nor its worker waits for it (a removal of a container whose runc hangs waits
+     * out a whole call deadline). Past {@link #PENDING} waiting removals the caller does it.
+     */
+    public void removeLater(List<String> containers, String volume) {
+        removals.execute(() -> remove(containers, volume));
+    }
+
+    /** Removes containers (forced: a running one is killed), then the volume they shared, if they all went. */
     public void remove(Iterable<String> containers, String volume) {
+        boolean all = true;
         for (String container : containers) {
             try {
                 calls.run("remove container " + container,
@@ -42,10 +71,11 @@ public class LeftoverSweeper {
             } catch (EngineException e) {
                 if (!(e.getCause() instanceof NotFoundException)) {
                     log.warn("could not remove container {}; left for the next sweep: {}", container, e.getMessage());
+                    all = false;
                 }
             }
         }
-        if (volume != null) {
+        if (volume != null && all) {
             removeVolume(volume);
         }
     }

@@ -115,10 +115,8 @@ class FakeEngine implements ContainerEngine {
     }
 
     @Override
-    public void remove(Iterable<String> containers, String volume) {
-        List<String> removed = new ArrayList<>();
-        containers.forEach(removed::add);
-        calls.add("remove " + removed + " " + volume);
+    public void remove(List<String> containers, String volume) {
+        calls.add("remove " + containers + " " + volume);
     }
 
     @Override
