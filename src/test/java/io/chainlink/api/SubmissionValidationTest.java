@@ -63,7 +63,32 @@ class SubmissionValidationTest {
                 rule("an unknown pull policy", stage("\"pull\": \"sometimes\""), "stages[0].pull"),
                 rule("an entrypoint with an unbalanced quote", stage("\"entrypoint\": \"sh -c 'oops\""), "stages[0].entrypoint"),
                 rule("an entrypoint list holding a number", stage("\"entrypoint\": [\"sh\", 1]"), "stages[0].entrypoint"),
-                rule("an empty entrypoint list", stage("\"entrypoint\": []"), "stages[0].entrypoint"));
+                rule("an empty entrypoint list", stage("\"entrypoint\": []"), "stages[0].entrypoint"),
+                // JSON types are read as written, never converted
+                rule("an image that is a number", "{\"stages\": [{\"image\": 5}]}", "stages[0].image"),
+                rule("an image that is a boolean", "{\"stages\": [{\"image\": true}]}", "stages[0].image"),
+                rule("a timeout that is a string", stage("\"timeout\": \"5\""), "stages[0].timeout"),
+                rule("a timeout that is an empty string", stage("\"timeout\": \"\""), "stages[0].timeout"),
+                rule("a timeout that is a boolean", stage("\"timeout\": true"), "stages[0].timeout"),
+                rule("a timeout that is a list", stage("\"timeout\": [5]"), "stages[0].timeout"),
+                rule("networking that is a string", stage("\"networking\": \"true\""), "stages[0].networking"),
+                rule("networking that is a number", stage("\"networking\": 1"), "stages[0].networking"),
+                rule("privileged that is a string", stage("\"privileged\": \"false\""), "stages[0].privileged"),
+                rule("logs that is a number", stage("\"logs\": 0"), "stages[0].logs"),
+                rule("a pull policy that is a number", stage("\"pull\": 0"), "stages[0].pull"),
+                rule("an env value that is a number", stage("\"env\": {\"A\": 1}"), "stages[0].env.A"),
+                rule("an env value that is an object", stage("\"env\": {\"A\": {}}"), "stages[0].env.A"),
+                rule("an env that is a list", stage("\"env\": [\"A=1\"]"), "stages[0].env"),
+                rule("an environ value that is a boolean", "{\"stages\": [{\"image\": \"alpine\"}], \"environ\": {\"A\": true}}", "environ.A"),
+                rule("a hostname that is a number", stage("\"hostname\": 7"), "stages[0].hostname"),
+                rule("a user that is a number", stage("\"user\": 1000"), "stages[0].user"),
+                rule("a cpuset that is a number", stage("\"cpuset_cpus\": 0"), "stages[0].cpuset_cpus"),
+                rule("an entrypoint that is a number", stage("\"entrypoint\": 5"), "stages[0].entrypoint"),
+                rule("memory that is a boolean", stage("\"memory\": true"), "stages[0].memory"),
+                rule("memory that is a fraction of a byte count", stage("\"memory\": 67108864.5"), "stages[0].memory"),
+                rule("a stage that is a string", "{\"stages\": [\"alpine\"]}", "stages[0]"),
+                rule("stages that are one object", "{\"stages\": {\"image\": \"alpine\"}}", "stages"),
+                rule("a field given twice", "{\"stages\": [{\"image\": \"alpine\", \"image\": \"busybox\"}]}", "stages[0]"));
     }
 
     @ParameterizedTest(name = "{0} is named {2}")
@@ -92,6 +117,26 @@ class SubmissionValidationTest {
                 .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(result).bodyJson().extractingPath("$.status").isEqualTo(400);
         assertThat(count("jobs")).isEqualTo(jobs);
+    }
+
+    @Test
+    void chainlinksOwnStageWithItsTypesIsAccepted() {
+        assertThat(submit("""
+                {"stages": [{
+                  "entrypoint": ["sh", "-c", "echo $TEST"],
+                  "hostname": "container",
+                  "image": "chainlink-test/absent:never",
+                  "memory": "2g",
+                  "cpuset_cpus": "0",
+                  "networking": true,
+                  "privileged": false,
+                  "timeout": 30,
+                  "logs": true,
+                  "pull": "never",
+                  "env": {"TEST": "testing"}
+                }]}""")).hasStatus(HttpStatus.ACCEPTED);
+        assertThat(submit(stage("\"memory\": 67108864, \"timeout\": 0.5, \"entrypoint\": \"sh -c 'echo a b'\"")))
+                .hasStatus(HttpStatus.ACCEPTED);
     }
 
     @Test
