@@ -2,6 +2,7 @@ package io.chainlink.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -103,6 +105,7 @@ class SubmissionValidationTest {
                 .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().contains(field);
         assertThat(result).bodyJson().extractingPath("$.detail").asString().contains(field);
+        assertSaysNothingOfJava(result);
         assertThat(count("jobs")).as("jobs stored").isEqualTo(jobs);
         assertThat(count("stages")).as("stages stored").isEqualTo(stages);
     }
@@ -116,7 +119,55 @@ class SubmissionValidationTest {
         assertThat(result).hasStatus(HttpStatus.BAD_REQUEST)
                 .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(result).bodyJson().extractingPath("$.status").isEqualTo(400);
+        assertSaysNothingOfJava(result);
         assertThat(count("jobs")).isEqualTo(jobs);
+    }
+
+    static Stream<Arguments> unreadableBodies() {
+        return Stream.of(
+                Arguments.of("truncated", "{\"stages\": [{\"image\": \"alpine\"}]", "cut short"),
+                Arguments.of("trailing garbage", "{\"stages\": [{\"image\": \"alpine\"}]} x", "not well-formed JSON"),
+                Arguments.of("NaN", stage("\"timeout\": NaN"), "not well-formed JSON"),
+                Arguments.of("a raw NUL in a string", "{\"stages\": [{\"image\": \"al\u0000pine\"}]}", "not well-formed JSON"),
+                Arguments.of("nested 100 deep", stage("\"entrypoint\": " + "[".repeat(100) + "]".repeat(100)), "nested at most"),
+                Arguments.of("a number of 2000 digits", stage("\"timeout\": " + "9".repeat(2000)), "numbers of at most"),
+                Arguments.of("a list", "[]", "expected a JSON object"),
+                Arguments.of("a string", "\"alpine\"", "expected a JSON object"),
+                Arguments.of("null", "null", "expected a JSON object"),
+                Arguments.of("empty", "", "expected a JSON object"));
+    }
+
+    @ParameterizedTest(name = "a body that is {0} answers 400 saying why")
+    @MethodSource("unreadableBodies")
+    void anUnreadableBodyAnswers400SayingWhyInTheApisWords(String what, String body, String why) {
+        long jobs = count("jobs");
+
+        MvcTestResult result = submit(body);
+
+        assertThat(result).hasStatus(HttpStatus.BAD_REQUEST)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result).bodyJson().extractingPath("$.detail").asString().contains(why);
+        assertSaysNothingOfJava(result);
+        assertThat(count("jobs")).isEqualTo(jobs);
+    }
+
+    @Test
+    void bytesThatAreNotUtf8Answer400() {
+        byte[] body = "{\"stages\": [{\"image\": \"al\u00ffpine\"}]}".getBytes(StandardCharsets.ISO_8859_1);
+
+        MvcTestResult result = mvc.post().uri(JOBS).contentType(MediaType.APPLICATION_JSON).content(body).exchange();
+
+        assertThat(result).hasStatus(HttpStatus.BAD_REQUEST)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("UTF-8");
+    }
+
+    @Test
+    void aBodyThatIsNotJsonByItsContentTypeAnswers415AsAProblem() {
+        MvcTestResult result = mvc.post().uri(JOBS).contentType(MediaType.TEXT_PLAIN).content("{\"stages\": []}").exchange();
+
+        assertThat(result).hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
     }
 
     @Test
@@ -182,6 +233,52 @@ class SubmissionValidationTest {
     void aJobIdThatIsNotANumberAnswers400() {
         assertThat(mvc.get().uri(JOBS + "/abc")).hasStatus(HttpStatus.BAD_REQUEST)
                 .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @ParameterizedTest(name = "{0} answers 404")
+    @ValueSource(strings = {"/-1", "/0", "/99999999999999999999", "/99999999999999999999/results",
+            "/1/stages/-1/logs/stdout", "/1/stages/99999999999/logs/stdout", "/1/stages/0/logs/nope"})
+    void anIdThatCannotExistAnswers404AsAProblem(String path) {
+        MvcTestResult result = mvc.get().uri(JOBS + path).exchange();
+
+        assertThat(result).hasStatus(HttpStatus.NOT_FOUND)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertSaysNothingOfJava(result);
+    }
+
+    static Stream<Arguments> badParameters() {
+        return Stream.of(
+                Arguments.of("?limit=-1", "limit"),
+                Arguments.of("?limit=0", "limit"),
+                Arguments.of("?limit=501", "limit"),
+                Arguments.of("?limit=abc", "limit"),
+                Arguments.of("?limit=99999999999", "limit"),
+                Arguments.of("?status=NOPE", "status"),
+                Arguments.of("?after=x", "after"),
+                Arguments.of("/1?wait=-1", "wait"),
+                Arguments.of("/1?wait=61", "wait"),
+                Arguments.of("/1?wait=1e9", "wait"),
+                Arguments.of("/abc", "id"),
+                Arguments.of("/1/stages/x/logs/stdout", "index"));
+    }
+
+    @ParameterizedTest(name = "{0} answers 400 naming {1}")
+    @MethodSource("badParameters")
+    void aBadParameterAnswers400NamingIt(String query, String parameter) {
+        MvcTestResult result = mvc.get().uri(JOBS + query).exchange();
+
+        assertThat(result).hasStatus(HttpStatus.BAD_REQUEST)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().containsExactly(parameter);
+        assertThat(result).bodyJson().extractingPath("$.detail").asString().startsWith(parameter + ": ");
+        assertSaysNothingOfJava(result);
+    }
+
+    /** Problems speak the API's language: no Java type, package or Jackson message leaks out. */
+    private static void assertSaysNothingOfJava(MvcTestResult result) {
+        assertThat(result).body().asString()
+                .doesNotContain("java.", "tools.jackson", "io.chainlink", "StageRequest", "JobSubmission",
+                        "Cannot deserialize", "JsonToken", "StreamRead", "`");
     }
 
     private MvcTestResult submit(String body) {
