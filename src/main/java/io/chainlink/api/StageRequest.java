@@ -46,7 +46,7 @@ public record StageRequest(
         Double timeout,
 
         @Schema(description = "Added over the job's environ (the stage wins)", example = "{\"TEST\": \"testing\"}")
-        @EnvNames Map<String, String> env,
+        @Environment Map<String, String> env,
 
         @Schema(description = "When to pull the image", defaultValue = "if-not-present")
         PullPolicy pull,

@@ -90,7 +90,17 @@ class SubmissionValidationTest {
                 rule("memory that is a fraction of a byte count", stage("\"memory\": 67108864.5"), "stages[0].memory"),
                 rule("a stage that is a string", "{\"stages\": [\"alpine\"]}", "stages[0]"),
                 rule("stages that are one object", "{\"stages\": {\"image\": \"alpine\"}}", "stages"),
-                rule("a field given twice", "{\"stages\": [{\"image\": \"alpine\", \"image\": \"busybox\"}]}", "stages[0]"));
+                rule("a field given twice", "{\"stages\": [{\"image\": \"alpine\", \"image\": \"busybox\"}]}", "stages[0]"),
+                // bounds where the engine is fragile
+                rule("an entrypoint word over MAX_ARG_STRLEN", stage("\"entrypoint\": [\"" + "x".repeat(131_072) + "\"]"), "stages[0].entrypoint"),
+                rule("a command line over its share of ARG_MAX", stage("\"entrypoint\": [\"sh\", \"" + "x".repeat(100_000)
+                        + "\", \"" + "x".repeat(100_000) + "\", \"" + "x".repeat(100_000) + "\"]"), "stages[0].entrypoint"),
+                rule("an entrypoint holding half a surrogate pair", stage("\"entrypoint\": [\"sh\", \"\\ud800\"]"), "stages[0].entrypoint"),
+                rule("an env variable over MAX_ARG_STRLEN", stage("\"env\": {\"A\": \"" + "x".repeat(131_070) + "\"}"), "stages[0].env"),
+                rule("an env over its share of ARG_MAX", stage("\"env\": " + manyVariables(300, 1000)), "stages[0].env"),
+                rule("an environ over its share of ARG_MAX", "{\"stages\": [{\"image\": \"alpine\"}], \"environ\": "
+                        + manyVariables(300, 1000) + "}", "environ"),
+                rule("an env value with NUL", stage("\"env\": {\"A\": \"\\u0000\"}"), "stages[0].env"));
     }
 
     @ParameterizedTest(name = "{0} is named {2}")
@@ -187,6 +197,13 @@ class SubmissionValidationTest {
                   "env": {"TEST": "testing"}
                 }]}""")).hasStatus(HttpStatus.ACCEPTED);
         assertThat(submit(stage("\"memory\": 67108864, \"timeout\": 0.5, \"entrypoint\": \"sh -c 'echo a b'\"")))
+                .hasStatus(HttpStatus.ACCEPTED);
+    }
+
+    @Test
+    void anEntrypointWordOfAHundredThousandCharactersIsAccepted() {
+        // The engine-call deadline tests submit such a word: runc hangs on it, the deadline ends the call.
+        assertThat(submit(stage("\"entrypoint\": [\"sh\", \"-c\", \"" + "x".repeat(100_000) + "\"]")))
                 .hasStatus(HttpStatus.ACCEPTED);
     }
 
@@ -296,6 +313,11 @@ class SubmissionValidationTest {
     /** One stage on a valid image with the given fields added. */
     private static String stage(String fields) {
         return "{\"stages\": [{\"image\": \"alpine\", " + fields + "}]}";
+    }
+
+    private static String manyVariables(int count, int valueLength) {
+        return IntStream.range(0, count).mapToObj(i -> "\"V" + i + "\": \"" + "x".repeat(valueLength) + "\"")
+                .collect(Collectors.joining(", ", "{", "}"));
     }
 
     private static String stages(int count) {
