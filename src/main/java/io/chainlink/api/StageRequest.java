@@ -8,10 +8,9 @@ import io.chainlink.stage.StageDefaults;
 import io.chainlink.stage.StageSpec;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
-import jakarta.validation.constraints.Size;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,8 +19,9 @@ import java.util.Map;
         {"image": "alpine:3.5", "entrypoint": ["sh", "-c", "echo hi > /job/out"], "hostname": "grader",
          "memory": "512m", "networking": false, "privileged": false, "timeout": 30, "env": {"TEST": "testing"}}""")
 public record StageRequest(
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "alpine:3.5")
-        @NotBlank @Size(max = 1024) String image,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "alpine:3.5",
+                description = "An image reference: [host[:port]/]path[:tag][@algorithm:hex], as the engine reads it")
+        @NotNull(message = "is required: an image reference such as alpine:3.5") @ImageReference String image,
 
         @Schema(description = "Replaces the image's entrypoint and CMD: a list of strings, or one string split as a POSIX shell splits words (no expansion, no shell)",
                 oneOf = {String[].class, String.class}, example = "[\"sh\", \"-c\", \"echo a b\"]")

@@ -92,6 +92,12 @@ class SubmissionValidationTest {
                 rule("stages that are one object", "{\"stages\": {\"image\": \"alpine\"}}", "stages"),
                 rule("a field given twice", "{\"stages\": [{\"image\": \"alpine\", \"image\": \"busybox\"}]}", "stages[0]"),
                 // bounds where the engine is fragile
+                rule("an uppercase repository", "{\"stages\": [{\"image\": \"Alpine\"}]}", "stages[0].image"),
+                rule("an image with a space", "{\"stages\": [{\"image\": \"alpine latest\"}]}", "stages[0].image"),
+                rule("an image with an empty tag", "{\"stages\": [{\"image\": \"alpine:\"}]}", "stages[0].image"),
+                rule("an image with a short digest", "{\"stages\": [{\"image\": \"alpine@sha256:abc\"}]}", "stages[0].image"),
+                rule("an image name of 256 characters", "{\"stages\": [{\"image\": \"" + "a".repeat(256) + "\"}]}", "stages[0].image"),
+                rule("an image with NUL", "{\"stages\": [{\"image\": \"al\\u0000pine\"}]}", "stages[0].image"),
                 rule("an entrypoint word over MAX_ARG_STRLEN", stage("\"entrypoint\": [\"" + "x".repeat(131_072) + "\"]"), "stages[0].entrypoint"),
                 rule("a command line over its share of ARG_MAX", stage("\"entrypoint\": [\"sh\", \"" + "x".repeat(100_000)
                         + "\", \"" + "x".repeat(100_000) + "\", \"" + "x".repeat(100_000) + "\"]"), "stages[0].entrypoint"),
