@@ -43,6 +43,8 @@ class StrictJson {
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                // Jackson reads a blank string (" ", or a lone NUL) as null, so "timeout": " " took the default.
+                .withCoercionConfigDefaults(all -> all.setAcceptBlankAsEmpty(false))
                 .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS) // "pull": 0 is not the first policy
                 // A typo such as "timout" must not pass silently, nor one field given twice.
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

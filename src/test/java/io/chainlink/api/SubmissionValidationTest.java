@@ -72,6 +72,12 @@ class SubmissionValidationTest {
                 rule("a timeout that is a string", stage("\"timeout\": \"5\""), "stages[0].timeout"),
                 rule("a timeout that is an empty string", stage("\"timeout\": \"\""), "stages[0].timeout"),
                 rule("a timeout that is a boolean", stage("\"timeout\": true"), "stages[0].timeout"),
+                rule("a timeout that is a blank string", stage("\"timeout\": \" \""), "stages[0].timeout"),
+                rule("a timeout that is a NUL", stage("\"timeout\": \"\\u0000\""), "stages[0].timeout"),
+                rule("networking that is a blank string", stage("\"networking\": \" \""), "stages[0].networking"),
+                rule("a pull policy that is a blank string", stage("\"pull\": \" \""), "stages[0].pull"),
+                rule("an env that is a blank string", stage("\"env\": \" \""), "stages[0].env"),
+                rule("a stage that is a blank string", "{\"stages\": [\" \"]}", "stages[0]"),
                 rule("a timeout that is a list", stage("\"timeout\": [5]"), "stages[0].timeout"),
                 rule("networking that is a string", stage("\"networking\": \"true\""), "stages[0].networking"),
                 rule("networking that is a number", stage("\"networking\": 1"), "stages[0].networking"),
@@ -188,20 +194,7 @@ class SubmissionValidationTest {
 
     @Test
     void chainlinksOwnStageWithItsTypesIsAccepted() {
-        assertThat(submit("""
-                {"stages": [{
-                  "entrypoint": ["sh", "-c", "echo $TEST"],
-                  "hostname": "container",
-                  "image": "chainlink-test/absent:never",
-                  "memory": "2g",
-                  "cpuset_cpus": "0",
-                  "networking": true,
-                  "privileged": false,
-                  "timeout": 30,
-                  "logs": true,
-                  "pull": "never",
-                  "env": {"TEST": "testing"}
-                }]}""")).hasStatus(HttpStatus.ACCEPTED);
+        assertThat(submit(ChainlinkStage.SUBMISSION)).hasStatus(HttpStatus.ACCEPTED);
         assertThat(submit(stage("\"memory\": 67108864, \"timeout\": 0.5, \"entrypoint\": \"sh -c 'echo a b'\"")))
                 .hasStatus(HttpStatus.ACCEPTED);
     }
