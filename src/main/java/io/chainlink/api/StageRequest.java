@@ -11,6 +11,7 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -52,8 +53,12 @@ public record StageRequest(
         PullPolicy pull,
 
         // Named as chainlink's JSON names it, so that an error names the field the user wrote.
-        @Schema(description = "CPUs the container may use, CPU list syntax; all when absent", example = "0-3")
-        @Pattern(regexp = "\\d+(-\\d+)?(,\\d+(-\\d+)?)*", message = "must be a CPU list such as 0-3, 0,2 or 1")
+        // Linux builds for 8192 CPUs at most, and the engine refuses higher numbers (it once ran
+        // out of memory expanding "1-9223372036854775807" into a map, moby#37967): a CPU number
+        // has 4 digits at most and the list 1024 characters, refused here rather than by the engine.
+        @Schema(description = "CPUs the container may use, CPU list syntax (CPU numbers below 10000); all when absent", example = "0-3")
+        @Pattern(regexp = "\\d{1,4}(-\\d{1,4})?(,\\d{1,4}(-\\d{1,4})?)*", message = "must be a CPU list such as 0-3, 0,2 or 1, of CPU numbers below 10000")
+        @Size(max = 1024, message = "must be at most 1024 characters")
         @JsonProperty("cpuset_cpus") String cpuset_cpus,
 
         @Schema(description = "false: stdout and stderr are neither read nor stored", defaultValue = "true")

@@ -61,6 +61,8 @@ class SubmissionValidationTest {
                 rule("a bad field in the second stage", "{\"stages\": [{\"image\": \"alpine\"}, {\"image\": \"alpine\", \"memory\": \"lots\"}]}", "stages[1].memory"),
                 rule("a missing image in the second stage", "{\"stages\": [{\"image\": \"alpine\"}, {\"timeout\": 5}]}", "stages[1].image"),
                 rule("a cpuset that is not a CPU list", stage("\"cpuset_cpus\": \"zero\""), "stages[0].cpuset_cpus"),
+                rule("a cpuset range to a CPU number of 5 digits", stage("\"cpuset_cpus\": \"0-99999\""), "stages[0].cpuset_cpus"),
+                rule("a cpuset list of more than 1024 characters", stage("\"cpuset_cpus\": \"0" + ",1".repeat(512) + "\""), "stages[0].cpuset_cpus"),
                 rule("a user with a space", stage("\"user\": \"bad user\""), "stages[0].user"),
                 rule("an unknown pull policy", stage("\"pull\": \"sometimes\""), "stages[0].pull"),
                 rule("an entrypoint with an unbalanced quote", stage("\"entrypoint\": \"sh -c 'oops\""), "stages[0].entrypoint"),
