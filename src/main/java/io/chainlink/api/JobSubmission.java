@@ -16,7 +16,7 @@ public record JobSubmission(
         @NotEmpty List<@NotNull @Valid StageRequest> stages,
 
         @Schema(description = "Base environment of every stage", example = "{\"TEST\": \"testing\"}")
-        @EnvNames Map<String, String> environ) {
+        @Environment Map<String, String> environ) {
 
     List<StageSpec> toSpecs(StageDefaults defaults) {
         return stages.stream().map(stage -> stage.toSpec(defaults, environ)).toList();

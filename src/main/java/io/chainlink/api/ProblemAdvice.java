@@ -4,7 +4,11 @@ import io.chainlink.job.InvalidSubmissionException;
 import io.chainlink.job.JobAlreadyEndedException;
 import io.chainlink.job.JobNotFoundException;
 import io.chainlink.job.QueueFullException;
+import java.util.Comparator;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -13,18 +17,30 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every error as an RFC 9457 problem. A bad submission answers 400 with {@code errors}: each
- * field by its path as the user wrote it ({@code stages[0].memory}) and what is wrong with it.
+ * field by its path as the user wrote it ({@code stages[0].memory}) and what is wrong with it; a
+ * bad query parameter likewise by its name. No answer names a Java type: messages are the API's.
  */
 @RestControllerAdvice
 class ProblemAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
+
+    private final JsonMapper json;
+
+    ProblemAdvice(JsonMapper json) {
+        this.json = json;
+    }
 
     record FieldProblem(String field, String message) {
     }
@@ -55,7 +71,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidSubmissionException.class)
     ProblemDetail invalid(InvalidSubmissionException e) {
-        return badRequest(List.of(new FieldProblem(e.field(), e.getMessage())));
+        return badSubmission(List.of(new FieldProblem(e.field(), e.getMessage())));
+    }
+
+    /** A bug of ours: logged in full, answered without its Java details. */
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        log.error("request failed", e);
+        return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "the service failed to answer; its log says why");
     }
 
     @Override
@@ -63,9 +87,45 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldProblem> problems = e.getBindingResult().getFieldErrors().stream()
                 .map(error -> new FieldProblem(error.getField(), error.getDefaultMessage()))
-                .sorted(java.util.Comparator.comparing(FieldProblem::field))
+                .sorted(Comparator.comparing(FieldProblem::field))
                 .toList();
-        return ResponseEntity.badRequest().body(badRequest(problems));
+        return ResponseEntity.badRequest().body(badSubmission(problems));
+    }
+
+    /** {@code limit=0}, {@code wait=61}: a query parameter out of its bounds, named. */
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> problems = e.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream()
+                        .map(error -> new FieldProblem(result.getMethodParameter().getParameterName(),
+                                error.getDefaultMessage())))
+                .sorted(Comparator.comparing(FieldProblem::field))
+                .toList();
+        return ResponseEntity.badRequest().body(badRequest("Invalid request parameters", problems));
+    }
+
+    /**
+     * {@code limit=abc}: 400 naming the parameter. A path id that is a whole number too large for
+     * any id ({@code /jobs/99999999999999999999}) names nothing that can exist: 404, like any other.
+     */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String name = e.getPropertyName();
+        Class<?> type = e.getRequiredType();
+        if (e instanceof MethodArgumentTypeMismatchException argument) {
+            name = argument.getName();
+            type = argument.getParameter().nestedIfOptional().getNestedParameterType();
+            if (argument.getParameter().hasParameterAnnotation(PathVariable.class)
+                    && String.valueOf(e.getValue()).matches("-?\\d+")) {
+                return ResponseEntity.status(HttpStatus.NOT_FOUND).body(
+                        ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, name + " " + e.getValue() + " not found"));
+            }
+        }
+        String expected = type == null ? "another value" : ExpectedValue.of(type, Enum::name);
+        return ResponseEntity.badRequest().body(badRequest("Invalid request parameters",
+                List.of(new FieldProblem(String.valueOf(name), "expected " + expected))));
     }
 
     @Override
@@ -76,46 +136,27 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
                     .body(ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage()));
         }
-        JacksonException json = cause(e, JacksonException.class);
-        ProblemDetail problem;
-        if (json == null || json.getPath().isEmpty()) {
-            problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                    "the body is not a JSON job submission" + (json == null ? "" : ": " + json.getOriginalMessage()));
-        } else {
-            String field = path(json.getPath());
-            String message = json instanceof UnrecognizedPropertyException
-                    ? "unknown field"
-                    : reason(json);
-            problem = badRequest(List.of(new FieldProblem(field, message)));
+        JacksonException cause = cause(e, JacksonException.class);
+        if (cause == null) { // no body at all
+            return ResponseEntity.badRequest().body(
+                    ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, BodyReadProblem.NOT_A_SUBMISSION));
         }
-        return ResponseEntity.badRequest().body(problem);
+        BodyReadProblem problem = BodyReadProblem.of(cause, json);
+        return ResponseEntity.badRequest().body(problem.aboutTheBody()
+                ? ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, problem.message())
+                : badSubmission(List.of(new FieldProblem(problem.field(), problem.message()))));
     }
 
-    private static ProblemDetail badRequest(List<FieldProblem> problems) {
+    private static ProblemDetail badSubmission(List<FieldProblem> problems) {
+        return badRequest("Invalid job submission", problems);
+    }
+
+    private static ProblemDetail badRequest(String title, List<FieldProblem> problems) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 String.join("; ", problems.stream().map(p -> p.field() + ": " + p.message()).toList()));
-        problem.setTitle("Invalid job submission");
+        problem.setTitle(title);
         problem.setProperty("errors", problems);
         return problem;
-    }
-
-    /** The message a value's parser gave (MemoryLimit, Entrypoint), else Jackson's own. */
-    private static String reason(JacksonException e) {
-        IllegalArgumentException parser = cause(e, IllegalArgumentException.class);
-        return parser != null ? parser.getMessage() : "has the wrong type: " + e.getOriginalMessage();
-    }
-
-    /** {@code stages[0].memory}, from Jackson's path of the value that failed. */
-    private static String path(List<JacksonException.Reference> references) {
-        StringBuilder path = new StringBuilder();
-        for (JacksonException.Reference reference : references) {
-            if (reference.getPropertyName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
-            } else if (reference.getIndex() >= 0) {
-                path.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return path.toString();
     }
 
     private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
@@ -126,5 +167,4 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         }
         return null;
     }
-
 }

@@ -8,7 +8,7 @@ import io.chainlink.stage.StageDefaults;
 import io.chainlink.stage.StageSpec;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
@@ -20,8 +20,9 @@ import java.util.Map;
         {"image": "alpine:3.5", "entrypoint": ["sh", "-c", "echo hi > /job/out"], "hostname": "grader",
          "memory": "512m", "networking": false, "privileged": false, "timeout": 30, "env": {"TEST": "testing"}}""")
 public record StageRequest(
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "alpine:3.5")
-        @NotBlank @Size(max = 1024) String image,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "alpine:3.5",
+                description = "An image reference: [host[:port]/]path[:tag][@algorithm:hex], as the engine reads it")
+        @NotNull(message = "is required: an image reference such as alpine:3.5") @ImageReference String image,
 
         @Schema(description = "Replaces the image's entrypoint and CMD: a list of strings, or one string split as a POSIX shell splits words (no expansion, no shell)",
                 oneOf = {String[].class, String.class}, example = "[\"sh\", \"-c\", \"echo a b\"]")
@@ -46,14 +47,18 @@ public record StageRequest(
         Double timeout,
 
         @Schema(description = "Added over the job's environ (the stage wins)", example = "{\"TEST\": \"testing\"}")
-        @EnvNames Map<String, String> env,
+        @Environment Map<String, String> env,
 
         @Schema(description = "When to pull the image", defaultValue = "if-not-present")
         PullPolicy pull,
 
         // Named as chainlink's JSON names it, so that an error names the field the user wrote.
-        @Schema(description = "CPUs the container may use, CPU list syntax; all when absent", example = "0-3")
-        @Pattern(regexp = "\\d+(-\\d+)?(,\\d+(-\\d+)?)*", message = "must be a CPU list such as 0-3, 0,2 or 1")
+        // Linux builds for 8192 CPUs at most, and the engine refuses higher numbers (it once ran
+        // out of memory expanding "1-9223372036854775807" into a map, moby#37967): a CPU number
+        // has 4 digits at most and the list 1024 characters, refused here rather than by the engine.
+        @Schema(description = "CPUs the container may use, CPU list syntax (CPU numbers below 10000); all when absent", example = "0-3")
+        @Pattern(regexp = "\\d{1,4}(-\\d{1,4})?(,\\d{1,4}(-\\d{1,4})?)*", message = "must be a CPU list such as 0-3, 0,2 or 1, of CPU numbers below 10000")
+        @Size(max = 1024, message = "must be at most 1024 characters")
         @JsonProperty("cpuset_cpus") String cpuset_cpus,
 
         @Schema(description = "false: stdout and stderr are neither read nor stored", defaultValue = "true")

@@ -16,9 +16,7 @@ public record Entrypoint(List<String> words) {
         if (words.isEmpty()) {
             throw new IllegalArgumentException("must name a program: an empty entrypoint would run nothing");
         }
-        if (words.stream().anyMatch(word -> word.indexOf('\0') >= 0)) {
-            throw new IllegalArgumentException("must not contain NUL: a process argument cannot hold one");
-        }
+        ProcessStrings.checkCommandLine(words);
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

@@ -16,6 +16,13 @@ public record MemoryLimit(long bytes) {
     /** The engine refuses a memory cap below 6 MiB (linuxMinMemory in moby). */
     public static final long ENGINE_FLOOR = 6L * 1024 * 1024;
 
+    /**
+     * Room for any size a long holds, with a fraction and a unit. A longer text is refused before
+     * its digits are read: BigDecimal reads n digits in time growing with n squared, and a
+     * megabyte of them held a request thread for 4 s.
+     */
+    private static final int TEXT_MAX = 32;
+
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?|\\.\\d+)\\s*([bkmg])?b?", Pattern.CASE_INSENSITIVE);
 
     public MemoryLimit {
@@ -26,6 +33,10 @@ public record MemoryLimit(long bytes) {
     }
 
     public static MemoryLimit parse(String text) {
+        if (text.length() > TEXT_MAX) {
+            throw new IllegalArgumentException("is not a size: a size has at most " + TEXT_MAX
+                    + " characters, e.g. 512m or 67108864");
+        }
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException(

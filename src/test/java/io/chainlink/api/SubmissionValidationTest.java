@@ -2,6 +2,7 @@ package io.chainlink.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -59,11 +61,60 @@ class SubmissionValidationTest {
                 rule("a bad field in the second stage", "{\"stages\": [{\"image\": \"alpine\"}, {\"image\": \"alpine\", \"memory\": \"lots\"}]}", "stages[1].memory"),
                 rule("a missing image in the second stage", "{\"stages\": [{\"image\": \"alpine\"}, {\"timeout\": 5}]}", "stages[1].image"),
                 rule("a cpuset that is not a CPU list", stage("\"cpuset_cpus\": \"zero\""), "stages[0].cpuset_cpus"),
+                rule("a cpuset range to a CPU number of 5 digits", stage("\"cpuset_cpus\": \"0-99999\""), "stages[0].cpuset_cpus"),
+                rule("a cpuset list of more than 1024 characters", stage("\"cpuset_cpus\": \"0" + ",1".repeat(512) + "\""), "stages[0].cpuset_cpus"),
                 rule("a user with a space", stage("\"user\": \"bad user\""), "stages[0].user"),
                 rule("an unknown pull policy", stage("\"pull\": \"sometimes\""), "stages[0].pull"),
                 rule("an entrypoint with an unbalanced quote", stage("\"entrypoint\": \"sh -c 'oops\""), "stages[0].entrypoint"),
                 rule("an entrypoint list holding a number", stage("\"entrypoint\": [\"sh\", 1]"), "stages[0].entrypoint"),
-                rule("an empty entrypoint list", stage("\"entrypoint\": []"), "stages[0].entrypoint"));
+                rule("an empty entrypoint list", stage("\"entrypoint\": []"), "stages[0].entrypoint"),
+                // JSON types are read as written, never converted
+                rule("an image that is a number", "{\"stages\": [{\"image\": 5}]}", "stages[0].image"),
+                rule("an image that is a boolean", "{\"stages\": [{\"image\": true}]}", "stages[0].image"),
+                rule("a timeout that is a string", stage("\"timeout\": \"5\""), "stages[0].timeout"),
+                rule("a timeout that is an empty string", stage("\"timeout\": \"\""), "stages[0].timeout"),
+                rule("a timeout that is a boolean", stage("\"timeout\": true"), "stages[0].timeout"),
+                rule("a timeout that is a blank string", stage("\"timeout\": \" \""), "stages[0].timeout"),
+                rule("a timeout that is a NUL", stage("\"timeout\": \"\\u0000\""), "stages[0].timeout"),
+                rule("networking that is a blank string", stage("\"networking\": \" \""), "stages[0].networking"),
+                rule("a pull policy that is a blank string", stage("\"pull\": \" \""), "stages[0].pull"),
+                rule("an env that is a blank string", stage("\"env\": \" \""), "stages[0].env"),
+                rule("a stage that is a blank string", "{\"stages\": [\" \"]}", "stages[0]"),
+                rule("a timeout that is a list", stage("\"timeout\": [5]"), "stages[0].timeout"),
+                rule("networking that is a string", stage("\"networking\": \"true\""), "stages[0].networking"),
+                rule("networking that is a number", stage("\"networking\": 1"), "stages[0].networking"),
+                rule("privileged that is a string", stage("\"privileged\": \"false\""), "stages[0].privileged"),
+                rule("logs that is a number", stage("\"logs\": 0"), "stages[0].logs"),
+                rule("a pull policy that is a number", stage("\"pull\": 0"), "stages[0].pull"),
+                rule("an env value that is a number", stage("\"env\": {\"A\": 1}"), "stages[0].env.A"),
+                rule("an env value that is an object", stage("\"env\": {\"A\": {}}"), "stages[0].env.A"),
+                rule("an env that is a list", stage("\"env\": [\"A=1\"]"), "stages[0].env"),
+                rule("an environ value that is a boolean", "{\"stages\": [{\"image\": \"alpine\"}], \"environ\": {\"A\": true}}", "environ.A"),
+                rule("a hostname that is a number", stage("\"hostname\": 7"), "stages[0].hostname"),
+                rule("a user that is a number", stage("\"user\": 1000"), "stages[0].user"),
+                rule("a cpuset that is a number", stage("\"cpuset_cpus\": 0"), "stages[0].cpuset_cpus"),
+                rule("an entrypoint that is a number", stage("\"entrypoint\": 5"), "stages[0].entrypoint"),
+                rule("memory that is a boolean", stage("\"memory\": true"), "stages[0].memory"),
+                rule("memory that is a fraction of a byte count", stage("\"memory\": 67108864.5"), "stages[0].memory"),
+                rule("a stage that is a string", "{\"stages\": [\"alpine\"]}", "stages[0]"),
+                rule("stages that are one object", "{\"stages\": {\"image\": \"alpine\"}}", "stages"),
+                rule("a field given twice", "{\"stages\": [{\"image\": \"alpine\", \"image\": \"busybox\"}]}", "stages[0]"),
+                // bounds where the engine is fragile
+                rule("an uppercase repository", "{\"stages\": [{\"image\": \"Alpine\"}]}", "stages[0].image"),
+                rule("an image with a space", "{\"stages\": [{\"image\": \"alpine latest\"}]}", "stages[0].image"),
+                rule("an image with an empty tag", "{\"stages\": [{\"image\": \"alpine:\"}]}", "stages[0].image"),
+                rule("an image with a short digest", "{\"stages\": [{\"image\": \"alpine@sha256:abc\"}]}", "stages[0].image"),
+                rule("an image name of 256 characters", "{\"stages\": [{\"image\": \"" + "a".repeat(256) + "\"}]}", "stages[0].image"),
+                rule("an image with NUL", "{\"stages\": [{\"image\": \"al\\u0000pine\"}]}", "stages[0].image"),
+                rule("an entrypoint word over MAX_ARG_STRLEN", stage("\"entrypoint\": [\"" + "x".repeat(131_072) + "\"]"), "stages[0].entrypoint"),
+                rule("a command line over its share of ARG_MAX", stage("\"entrypoint\": [\"sh\", \"" + "x".repeat(100_000)
+                        + "\", \"" + "x".repeat(100_000) + "\", \"" + "x".repeat(100_000) + "\"]"), "stages[0].entrypoint"),
+                rule("an entrypoint holding half a surrogate pair", stage("\"entrypoint\": [\"sh\", \"\\ud800\"]"), "stages[0].entrypoint"),
+                rule("an env variable over MAX_ARG_STRLEN", stage("\"env\": {\"A\": \"" + "x".repeat(131_070) + "\"}"), "stages[0].env"),
+                rule("an env over its share of ARG_MAX", stage("\"env\": " + manyVariables(300, 1000)), "stages[0].env"),
+                rule("an environ over its share of ARG_MAX", "{\"stages\": [{\"image\": \"alpine\"}], \"environ\": "
+                        + manyVariables(300, 1000) + "}", "environ"),
+                rule("an env value with NUL", stage("\"env\": {\"A\": \"\\u0000\"}"), "stages[0].env"));
     }
 
     @ParameterizedTest(name = "{0} is named {2}")
@@ -78,6 +129,7 @@ class SubmissionValidationTest {
                 .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().contains(field);
         assertThat(result).bodyJson().extractingPath("$.detail").asString().contains(field);
+        assertSaysNothingOfJava(result);
         assertThat(count("jobs")).as("jobs stored").isEqualTo(jobs);
         assertThat(count("stages")).as("stages stored").isEqualTo(stages);
     }
@@ -91,7 +143,69 @@ class SubmissionValidationTest {
         assertThat(result).hasStatus(HttpStatus.BAD_REQUEST)
                 .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(result).bodyJson().extractingPath("$.status").isEqualTo(400);
+        assertSaysNothingOfJava(result);
         assertThat(count("jobs")).isEqualTo(jobs);
+    }
+
+    static Stream<Arguments> unreadableBodies() {
+        return Stream.of(
+                Arguments.of("truncated", "{\"stages\": [{\"image\": \"alpine\"}]", "cut short"),
+                Arguments.of("trailing garbage", "{\"stages\": [{\"image\": \"alpine\"}]} x", "not well-formed JSON"),
+                Arguments.of("NaN", stage("\"timeout\": NaN"), "not well-formed JSON"),
+                Arguments.of("a raw NUL in a string", "{\"stages\": [{\"image\": \"al\u0000pine\"}]}", "not well-formed JSON"),
+                Arguments.of("nested 100 deep", stage("\"entrypoint\": " + "[".repeat(100) + "]".repeat(100)), "nested at most"),
+                Arguments.of("a number of 2000 digits", stage("\"timeout\": " + "9".repeat(2000)), "numbers of at most"),
+                Arguments.of("a list", "[]", "expected a JSON object"),
+                Arguments.of("a string", "\"alpine\"", "expected a JSON object"),
+                Arguments.of("null", "null", "expected a JSON object"),
+                Arguments.of("empty", "", "expected a JSON object"));
+    }
+
+    @ParameterizedTest(name = "a body that is {0} answers 400 saying why")
+    @MethodSource("unreadableBodies")
+    void anUnreadableBodyAnswers400SayingWhyInTheApisWords(String what, String body, String why) {
+        long jobs = count("jobs");
+
+        MvcTestResult result = submit(body);
+
+        assertThat(result).hasStatus(HttpStatus.BAD_REQUEST)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result).bodyJson().extractingPath("$.detail").asString().contains(why);
+        assertSaysNothingOfJava(result);
+        assertThat(count("jobs")).isEqualTo(jobs);
+    }
+
+    @Test
+    void bytesThatAreNotUtf8Answer400() {
+        byte[] body = "{\"stages\": [{\"image\": \"al\u00ffpine\"}]}".getBytes(StandardCharsets.ISO_8859_1);
+
+        MvcTestResult result = mvc.post().uri(JOBS).contentType(MediaType.APPLICATION_JSON).content(body).exchange();
+
+        assertThat(result).hasStatus(HttpStatus.BAD_REQUEST)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("UTF-8");
+    }
+
+    @Test
+    void aBodyThatIsNotJsonByItsContentTypeAnswers415AsAProblem() {
+        MvcTestResult result = mvc.post().uri(JOBS).contentType(MediaType.TEXT_PLAIN).content("{\"stages\": []}").exchange();
+
+        assertThat(result).hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
+    void chainlinksOwnStageWithItsTypesIsAccepted() {
+        assertThat(submit(ChainlinkStage.SUBMISSION)).hasStatus(HttpStatus.ACCEPTED);
+        assertThat(submit(stage("\"memory\": 67108864, \"timeout\": 0.5, \"entrypoint\": \"sh -c 'echo a b'\"")))
+                .hasStatus(HttpStatus.ACCEPTED);
+    }
+
+    @Test
+    void anEntrypointWordOfAHundredThousandCharactersIsAccepted() {
+        // The engine-call deadline tests submit such a word: runc hangs on it, the deadline ends the call.
+        assertThat(submit(stage("\"entrypoint\": [\"sh\", \"-c\", \"" + "x".repeat(100_000) + "\"]")))
+                .hasStatus(HttpStatus.ACCEPTED);
     }
 
     @Test
@@ -139,6 +253,52 @@ class SubmissionValidationTest {
                 .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
     }
 
+    @ParameterizedTest(name = "{0} answers 404")
+    @ValueSource(strings = {"/-1", "/0", "/99999999999999999999", "/99999999999999999999/results",
+            "/1/stages/-1/logs/stdout", "/1/stages/99999999999/logs/stdout", "/1/stages/0/logs/nope"})
+    void anIdThatCannotExistAnswers404AsAProblem(String path) {
+        MvcTestResult result = mvc.get().uri(JOBS + path).exchange();
+
+        assertThat(result).hasStatus(HttpStatus.NOT_FOUND)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertSaysNothingOfJava(result);
+    }
+
+    static Stream<Arguments> badParameters() {
+        return Stream.of(
+                Arguments.of("?limit=-1", "limit"),
+                Arguments.of("?limit=0", "limit"),
+                Arguments.of("?limit=501", "limit"),
+                Arguments.of("?limit=abc", "limit"),
+                Arguments.of("?limit=99999999999", "limit"),
+                Arguments.of("?status=NOPE", "status"),
+                Arguments.of("?after=x", "after"),
+                Arguments.of("/1?wait=-1", "wait"),
+                Arguments.of("/1?wait=61", "wait"),
+                Arguments.of("/1?wait=1e9", "wait"),
+                Arguments.of("/abc", "id"),
+                Arguments.of("/1/stages/x/logs/stdout", "index"));
+    }
+
+    @ParameterizedTest(name = "{0} answers 400 naming {1}")
+    @MethodSource("badParameters")
+    void aBadParameterAnswers400NamingIt(String query, String parameter) {
+        MvcTestResult result = mvc.get().uri(JOBS + query).exchange();
+
+        assertThat(result).hasStatus(HttpStatus.BAD_REQUEST)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().containsExactly(parameter);
+        assertThat(result).bodyJson().extractingPath("$.detail").asString().startsWith(parameter + ": ");
+        assertSaysNothingOfJava(result);
+    }
+
+    /** Problems speak the API's language: no Java type, package or Jackson message leaks out. */
+    private static void assertSaysNothingOfJava(MvcTestResult result) {
+        assertThat(result).body().asString()
+                .doesNotContain("java.", "tools.jackson", "io.chainlink", "StageRequest", "JobSubmission",
+                        "Cannot deserialize", "JsonToken", "StreamRead", "`");
+    }
+
     private MvcTestResult submit(String body) {
         return mvc.post().uri(JOBS).contentType(MediaType.APPLICATION_JSON).content(body).exchange();
     }
@@ -154,6 +314,11 @@ class SubmissionValidationTest {
     /** One stage on a valid image with the given fields added. */
     private static String stage(String fields) {
         return "{\"stages\": [{\"image\": \"alpine\", " + fields + "}]}";
+    }
+
+    private static String manyVariables(int count, int valueLength) {
+        return IntStream.range(0, count).mapToObj(i -> "\"V" + i + "\": \"" + "x".repeat(valueLength) + "\"")
+                .collect(Collectors.joining(", ", "{", "}"));
     }
 
     private static String stages(int count) {

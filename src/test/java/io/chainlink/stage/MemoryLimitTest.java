@@ -14,6 +14,13 @@ class MemoryLimitTest {
     private static final long GIB = 1024 * MIB;
 
     @Test
+    void aTextLongerThanAnySizeIsRefusedBeforeItsDigitsAreRead() {
+        assertThatIllegalArgumentException().isThrownBy(() -> MemoryLimit.parse("9".repeat(1_000_000)))
+                .withMessageContaining("at most 32 characters");
+        assertThat(MemoryLimit.parse("0000000000000000000000000000064m").bytes()).isEqualTo(64 * MIB);
+    }
+
+    @Test
     void aNumberWithAUnitIsThatManyUnitsOfBytes() {
         assertThat(MemoryLimit.parse("512m").bytes()).isEqualTo(512 * MIB);
         assertThat(MemoryLimit.parse("8192k").bytes()).isEqualTo(8192 * KIB);

@@ -1,5 +1,6 @@
 package io.chainlink.api;
 
+import io.chainlink.stage.ProcessStrings;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
@@ -10,25 +11,23 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.Map;
 
-/** Environment variable names are non-empty and hold no '='; values are strings; neither holds NUL. */
+/** Environment variables a process can be given: {@link ProcessStrings#checkEnvironment} says which. */
 @Target({ElementType.FIELD, ElementType.RECORD_COMPONENT, ElementType.PARAMETER})
 @Retention(RetentionPolicy.RUNTIME)
-@Constraint(validatedBy = EnvNames.Validator.class)
-public @interface EnvNames {
+@Constraint(validatedBy = Environment.Validator.class)
+public @interface Environment {
 
-    String message() default "names must be non-empty and contain no '=', values must be strings, and neither may contain NUL";
+    String message() default "is not an environment a process can be given";
 
     Class<?>[] groups() default {};
 
     Class<? extends Payload>[] payload() default {};
 
-    class Validator implements ConstraintValidator<EnvNames, Map<String, String>> {
+    class Validator implements ConstraintValidator<Environment, Map<String, String>> {
 
         @Override
         public boolean isValid(Map<String, String> env, ConstraintValidatorContext context) {
-            return env == null || env.entrySet().stream()
-                    .allMatch(e -> !e.getKey().isEmpty() && e.getKey().indexOf('=') < 0 && e.getValue() != null
-                            && e.getKey().indexOf('\0') < 0 && e.getValue().indexOf('\0') < 0);
+            return env == null || ParserCheck.passes(() -> ProcessStrings.checkEnvironment(env), context);
         }
     }
 }
