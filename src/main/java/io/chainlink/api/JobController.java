@@ -1,5 +1,6 @@
 package io.chainlink.api;
 
+import io.chainlink.auth.Caller;
 import io.chainlink.config.ChainlinkProperties;
 import io.chainlink.job.Job;
 import io.chainlink.job.JobService;
@@ -46,18 +47,18 @@ public class JobController {
     @Operation(summary = "Queue a chain; it runs later, on a worker")
     @ApiResponse(responseCode = "202", description = "Queued; Location names the job")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Job> submit(@Valid @RequestBody JobSubmission submission) {
-        Job job = jobs.submit(submission.toSpecs(properties.defaults()));
+    public ResponseEntity<Job> submit(@Parameter(hidden = true) Caller caller, @Valid @RequestBody JobSubmission submission) {
+        Job job = jobs.submit(caller, submission.toSpecs(properties.defaults()));
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
     }
 
     @Operation(summary = "A job and its stages' status",
             description = "With wait=N, answers when the job has ended, or after N seconds as it stands then")
     @GetMapping("/{id}")
-    public Job job(@PathVariable long id,
+    public Job job(@Parameter(hidden = true) Caller caller, @PathVariable long id,
                    @Parameter(description = "Seconds to wait for the job to end (at most 60)")
                    @RequestParam(defaultValue = "0") @Min(0) @Max(60) int wait) throws InterruptedException {
-        return wait == 0 ? jobs.find(id) : jobs.awaitEnd(id, Duration.ofSeconds(wait));
+        return wait == 0 ? jobs.find(caller, id) : jobs.awaitEnd(caller, id, Duration.ofSeconds(wait));
     }
 
     @Operation(summary = "Cancel a job", description = "A queued job ends CANCELLED at once. A running one has its"
@@ -66,17 +67,20 @@ public class JobController {
     @ApiResponse(responseCode = "200", description = "Cancelled")
     @ApiResponse(responseCode = "202", description = "Stopping; poll the job")
     @PostMapping("/{id}/cancel")
-    public ResponseEntity<Job> cancel(@PathVariable long id) throws InterruptedException {
-        Job job = jobs.cancel(id);
+    public ResponseEntity<Job> cancel(@Parameter(hidden = true) Caller caller, @PathVariable long id) throws InterruptedException {
+        Job job = jobs.cancel(caller, id);
         return job.status().isTerminal() ? ResponseEntity.ok(job) : ResponseEntity.accepted().body(job);
     }
 
     @Operation(summary = "Jobs, newest first", description = "Pass the last id of a page as after= to get the next page")
     @GetMapping
-    public JobPage list(@RequestParam Optional<JobStatus> status,
+    public JobPage list(@Parameter(hidden = true) Caller caller,
+                        @Parameter(description = "Only this tenant's jobs (admins; others see only their own)")
+                        @RequestParam Optional<String> tenant,
+                        @RequestParam Optional<JobStatus> status,
                         @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
                         @Parameter(description = "Only jobs older than this id") @RequestParam Optional<Long> after) {
-        List<Job> page = jobs.list(status, limit, after).stream().map(Job::summary).toList();
+        List<Job> page = jobs.list(caller, tenant, status, limit, after).stream().map(Job::summary).toList();
         Long next = page.size() == limit ? page.get(page.size() - 1).id() : null;
         return new JobPage(page, next);
     }
@@ -91,21 +95,22 @@ public class JobController {
     @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
             array = @ArraySchema(schema = @Schema(implementation = StageResult.class))))
     @GetMapping(value = "/{id}/results", produces = MediaType.APPLICATION_JSON_VALUE)
-    public void results(@PathVariable long id, HttpServletResponse response) throws IOException {
-        jobs.find(id);
+    public void results(@Parameter(hidden = true) Caller caller, @PathVariable long id, HttpServletResponse response)
+            throws IOException {
+        jobs.find(caller, id);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        jobs.writeResults(id, response.getOutputStream());
+        jobs.writeResults(caller, id, response.getOutputStream());
     }
 
     @Operation(summary = "One stream of one stage, as text: each line prefixed with the engine's RFC 3339 timestamp")
     @GetMapping(value = "/{id}/stages/{index}/logs/{stream}", produces = MediaType.TEXT_PLAIN_VALUE)
-    public void logs(@PathVariable long id, @PathVariable int index,
+    public void logs(@Parameter(hidden = true) Caller caller, @PathVariable long id, @PathVariable int index,
                      @Parameter(schema = @Schema(allowableValues = {"stdout", "stderr"})) @PathVariable String stream,
                      HttpServletResponse response) throws IOException {
         LogStream which = LogStream.of(stream);
-        jobs.find(id);
+        jobs.find(caller, id);
         response.setContentType(MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8");
-        if (!jobs.copyLog(id, index, which, response.getOutputStream())) {
+        if (!jobs.copyLog(caller, id, index, which, response.getOutputStream())) {
             throw new LogsNotKeptException(id, index);
         }
     }

@@ -1,6 +1,8 @@
 package io.chainlink.api;
 
+import io.chainlink.auth.ForbiddenException;
 import io.chainlink.job.InvalidSubmissionException;
+import io.chainlink.job.QuotaExceededException;
 import io.chainlink.job.JobAlreadyEndedException;
 import io.chainlink.job.JobNotFoundException;
 import io.chainlink.job.QueueFullException;
@@ -48,6 +50,18 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(JobNotFoundException.class)
     ProblemDetail notFound(JobNotFoundException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    @ExceptionHandler(ForbiddenException.class)
+    ProblemDetail forbidden(ForbiddenException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
+    }
+
+    /** One tenant's quota: it comes back once its jobs start; the other tenants are unaffected. */
+    @ExceptionHandler(QuotaExceededException.class)
+    ResponseEntity<ProblemDetail> quotaExceeded(QuotaExceededException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "5")
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage()));
     }
 
     @ExceptionHandler(JobAlreadyEndedException.class)

@@ -5,6 +5,9 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import io.chainlink.auth.Role;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -37,6 +40,9 @@ import org.springframework.validation.annotation.Validated;
  * @param sweepInterval how often containers and volumes of ended jobs are looked for and removed
  * @param pullStall     how long a pull may go without a word of progress from the engine before it
  *                      is abandoned, well within {@code pull-timeout}
+ * @param clients       who may use the API, each with a bearer token; none: the service runs open,
+ *                      on the loopback address, for its one local user
+ * @param auth          {@code none} lets everyone in as admin, wherever the service listens
  */
 @Validated
 @ConfigurationProperties("chainlink")
@@ -59,7 +65,9 @@ public record ChainlinkProperties(
         @DefaultValue("fail") Recovery recovery,
         @DefaultValue("3") @Min(1) @Max(100) int maxAttempts,
         @DefaultValue("1m") Duration sweepInterval,
-        @DefaultValue("1m") Duration pullStall) {
+        @DefaultValue("1m") Duration pullStall,
+        @DefaultValue List<@Valid Client> clients,
+        @DefaultValue("tokens") Auth auth) {
 
     public ChainlinkProperties {
         requirePositive("chainlink.poll-interval", pollInterval);
@@ -79,6 +87,35 @@ public record ChainlinkProperties(
     private static void requirePositive(String name, Duration value) {
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(name + " must be positive; got " + value);
+        }
+    }
+
+    /** Whether the API asks who calls it. */
+    public enum Auth {
+        /** Bearer tokens of the configured clients (with none configured: open, on loopback only). */
+        TOKENS,
+        /** Everyone is let in as admin: an operator's explicit choice. */
+        NONE
+    }
+
+    /**
+     * One client of the API: its tenant (e.g. a course), its bearer token (in practice from the
+     * environment, e.g. {@code CHAINLINK_CLIENTS_0_TOKEN}) and its role; optional quotas, which
+     * hold for its whole tenant (the smallest of its clients' wins).
+     *
+     * @param maxQueued  most of the tenant's jobs waiting at once; past it a submission answers 429
+     * @param maxRunning most of the tenant's jobs running at once; the rest wait their turn
+     */
+    public record Client(
+            @NotBlank String name,
+            @NotBlank @Size(min = 16, message = "must be at least 16 characters") String token,
+            @NotNull Role role,
+            @Min(1) Integer maxQueued,
+            @Min(1) Integer maxRunning) {
+
+        @Override
+        public String toString() { // never print a token
+            return "Client[name=" + name + ", role=" + role + "]";
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.List;
 @Schema(description = "A submitted chain and where it stands.")
 public record Job(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "42") long id,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "cs101",
+                description = "The client (e.g. a course) the job belongs to") String tenant,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) JobStatus status,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1",
                 description = "Runs begun: 0 while first queued; more than 1 when an interrupted run was started again")
@@ -46,11 +48,11 @@ public record Job(
     }
 
     public Job withStages(List<Stage> stages) {
-        return new Job(id, status, attempt, createdAt, startedAt, finishedAt, error, stages);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, stages);
     }
 
     /** The job without its stages, as lists show it. */
     public Job summary() {
-        return new Job(id, status, attempt, createdAt, startedAt, finishedAt, error, null);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, null);
     }
 }

@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class JobLifecycle {
 
     /** A job a worker has claimed, with what it needs to run it. */
-    public record ClaimedJob(long id, int attempt, List<StageSpec> stages) {
+    public record ClaimedJob(long id, String tenant, int attempt, List<StageSpec> stages) {
     }
 
     /**
@@ -47,6 +47,7 @@ public class JobLifecycle {
     public enum CancelResult { CANCELLED, REQUESTED, ALREADY_ENDED, NOT_FOUND }
 
     private static final int ERROR_CHARS = 4000; // jobs.error's size
+    private static final int MAX_TENANTS_WEIGHED = 1000;
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -58,24 +59,74 @@ public class JobLifecycle {
         this.transaction = new TransactionTemplate(transactions);
     }
 
-    /** Takes the oldest queued job for {@code owner}; a peer that claims the same row first makes this UPDATE match none. */
+    /** Takes the next queued job, with no quotas to keep. */
     public Optional<ClaimedJob> claimNext(String owner, Instant now, Instant leaseUntil) {
-        List<Long> oldest = jdbc.sql("SELECT id FROM jobs WHERE status = 'QUEUED' ORDER BY id FETCH FIRST 8 ROWS ONLY")
-                .query(Long.class).list();
-        for (long id : oldest) {
-            if (moveJob(id, JobStatus.QUEUED, JobStatus.RUNNING,
-                    "started_at = :now, owner = :owner, lease_until = :lease, attempt = attempt + 1", "",
-                    Map.of("now", utc(now), "owner", owner, "lease", utc(leaseUntil)))) {
-                try {
-                    int attempt = jdbc.sql("SELECT attempt FROM jobs WHERE id = :id").param("id", id).query(Integer.class).single();
-                    return Optional.of(new ClaimedJob(id, attempt, specsOf(id)));
-                } catch (RuntimeException e) {
-                    settle(id, owner, JobStatus.ERROR, "the job's stored stages could not be read: " + e.getMessage(), now);
-                    throw e;
+        return claimNext(owner, now, leaseUntil, TenantQuotas.NONE);
+    }
+
+    /**
+     * Takes the next queued job for {@code owner}: fair share across tenants (the tenant with the
+     * fewest jobs running first, so one course's flood does not starve another's single job; then
+     * the one whose oldest job has waited longest), oldest first within a tenant, never past a
+     * tenant's running quota. A peer that claims the same row first makes this UPDATE match none.
+     */
+    public Optional<ClaimedJob> claimNext(String owner, Instant now, Instant leaseUntil, TenantQuotas quotas) {
+        for (String tenant : fairOrder(quotas)) {
+            List<Long> oldest = jdbc.sql("SELECT id FROM jobs WHERE status = 'QUEUED' AND tenant = :tenant ORDER BY id FETCH FIRST 8 ROWS ONLY")
+                    .param("tenant", tenant).query(Long.class).list();
+            for (long id : oldest) {
+                if (moveJob(id, JobStatus.QUEUED, JobStatus.RUNNING,
+                        "started_at = :now, owner = :owner, lease_until = :lease, attempt = attempt + 1", "",
+                        Map.of("now", utc(now), "owner", owner, "lease", utc(leaseUntil)))) {
+                    try {
+                        int attempt = jdbc.sql("SELECT attempt FROM jobs WHERE id = :id").param("id", id).query(Integer.class).single();
+                        return Optional.of(new ClaimedJob(id, tenant, attempt, specsOf(id)));
+                    } catch (RuntimeException e) {
+                        settle(id, owner, JobStatus.ERROR, "the job's stored stages could not be read: " + e.getMessage(), now);
+                        throw e;
+                    }
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /** Tenants with queued jobs, in the order they are served; those at their running quota left out. */
+    private List<String> fairOrder(TenantQuotas quotas) {
+        List<String> tenants = queuedTenants();
+        if (tenants.size() <= 1 && !quotas.limitsRunning()) {
+            return tenants; // one tenant, the usual case: nothing to weigh
+        }
+        Map<String, Long> running = new java.util.HashMap<>();
+        jdbc.sql("SELECT tenant, COUNT(*) AS n FROM jobs WHERE status = 'RUNNING' GROUP BY tenant")
+                .query((rs, n) -> running.put(rs.getString("tenant"), rs.getLong("n"))).list();
+        Map<String, Long> head = new java.util.HashMap<>();
+        for (String tenant : tenants) {
+            head.put(tenant, jdbc.sql("SELECT id FROM jobs WHERE status = 'QUEUED' AND tenant = :tenant ORDER BY id FETCH FIRST 1 ROWS ONLY")
+                    .param("tenant", tenant).query(Long.class).optional().orElse(Long.MAX_VALUE));
+        }
+        return tenants.stream()
+                .filter(t -> quotas.maxRunning(t).stream().allMatch(max -> running.getOrDefault(t, 0L) < max))
+                .sorted(java.util.Comparator.<String>comparingLong(t -> running.getOrDefault(t, 0L)).thenComparingLong(head::get))
+                .toList();
+    }
+
+    /**
+     * The distinct tenants with queued jobs, one index seek each (a GROUP BY would walk every
+     * queued job, and a deadline can queue tens of thousands).
+     */
+    private List<String> queuedTenants() {
+        List<String> tenants = new java.util.ArrayList<>();
+        for (String last = ""; tenants.size() < MAX_TENANTS_WEIGHED; ) {
+            Optional<String> next = jdbc.sql("SELECT tenant FROM jobs WHERE status = 'QUEUED' AND tenant > :last ORDER BY tenant FETCH FIRST 1 ROWS ONLY")
+                    .param("last", last).query(String.class).optional();
+            if (next.isEmpty()) {
+                break;
+            }
+            tenants.add(next.get());
+            last = next.get();
+        }
+        return tenants;
     }
 
     /** PENDING to RUNNING: its container has started. */

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class JobRepository {
 
-    private static final String JOB_COLUMNS = "id, status, attempt, created_at, started_at, finished_at, error";
+    private static final String JOB_COLUMNS = "id, tenant, status, attempt, created_at, started_at, finished_at, error";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -35,9 +35,10 @@ public class JobRepository {
     }
 
     @Transactional
-    public long insert(List<StageSpec> stages, Instant now) {
+    public long insert(String tenant, List<StageSpec> stages, Instant now) {
         GeneratedKeyHolder key = new GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO jobs (status, created_at) VALUES (:status, :now)")
+        jdbc.sql("INSERT INTO jobs (tenant, status, created_at) VALUES (:tenant, :status, :now)")
+                .param("tenant", tenant)
                 .param("status", JobStatus.QUEUED.name())
                 .param("now", utc(now))
                 .update(key, "id");
@@ -63,7 +64,7 @@ public class JobRepository {
         record Row(Job job, Job.Stage stage) {
         }
         List<Row> rows = jdbc.sql("""
-                SELECT j.id, j.status, j.attempt, j.created_at, j.started_at, j.finished_at, j.error,
+                SELECT j.id, j.tenant, j.status, j.attempt, j.created_at, j.started_at, j.finished_at, j.error,
                        s.idx, s.image, s.status AS stage_status, s.exit_code, s.killed,
                        s.started_at AS stage_started_at, s.finished_at AS stage_finished_at,
                        s.stdout_dropped, s.stderr_dropped, s.output_lost
@@ -85,12 +86,14 @@ public class JobRepository {
         return Optional.of(rows.get(0).job().withStages(stages));
     }
 
-    /** Newest first; {@code after} is the id of the last job of the previous page. */
-    public List<Job> list(Optional<JobStatus> status, int limit, Optional<Long> after) {
-        // Two plain statements rather than "(:status IS NULL OR ...)", so each walks its index.
-        String where = status.isPresent() ? " WHERE status = :status AND id < :after" : " WHERE id < :after";
+    /** Newest first, of one tenant or all; {@code after} is the id of the last job of the previous page. */
+    public List<Job> list(Optional<String> tenant, Optional<JobStatus> status, int limit, Optional<Long> after) {
+        // Plain conditions rather than "(:status IS NULL OR ...)", so each statement walks its index.
+        String where = " WHERE id < :after" + (status.isPresent() ? " AND status = :status" : "")
+                + (tenant.isPresent() ? " AND tenant = :tenant" : "");
         var statement = jdbc.sql("SELECT " + JOB_COLUMNS + " FROM jobs" + where + " ORDER BY id DESC FETCH FIRST :limit ROWS ONLY");
         status.ifPresent(s -> statement.param("status", s.name()));
+        tenant.ifPresent(t -> statement.param("tenant", t));
         return statement
                 .param("after", after.orElse(Long.MAX_VALUE))
                 .param("limit", limit)
@@ -100,6 +103,12 @@ public class JobRepository {
 
     public long countQueued() {
         return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE status = 'QUEUED'").query(Long.class).single();
+    }
+
+    /** A tenant's queued jobs, counted along its index: for a quota, which bounds how far it walks. */
+    public long countQueued(String tenant) {
+        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE status = 'QUEUED' AND tenant = :tenant")
+                .param("tenant", tenant).query(Long.class).single();
     }
 
     public void appendLog(long job, int idx, LogStream stream, int seq, byte[] data) {
@@ -191,7 +200,7 @@ public class JobRepository {
     }
 
     private static Job job(ResultSet rs, List<Job.Stage> stages) throws SQLException {
-        return new Job(rs.getLong("id"), JobStatus.valueOf(rs.getString("status")), rs.getInt("attempt"),
+        return new Job(rs.getLong("id"), rs.getString("tenant"), JobStatus.valueOf(rs.getString("status")), rs.getInt("attempt"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
                 rs.getString("error"), stages);
     }

@@ -1,5 +1,7 @@
 package io.chainlink.job;
 
+import io.chainlink.auth.Caller;
+import io.chainlink.auth.ForbiddenException;
 import io.chainlink.config.ChainlinkProperties;
 import io.chainlink.stage.StageSpec;
 import java.io.OutputStream;
@@ -10,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -29,6 +32,7 @@ public class JobService implements AutoCloseable {
 
     private final JobRepository repository;
     private final JobLifecycle lifecycle;
+    private final TenantQuotas quotas;
     private final JobEvents events;
     private final ChainlinkProperties properties;
     private final Clock clock;
@@ -42,10 +46,11 @@ public class JobService implements AutoCloseable {
     });
     private final Semaphore waiters = new Semaphore(MAX_WAITERS);
 
-    public JobService(JobRepository repository, JobLifecycle lifecycle, ResultsWriter results, JobEvents events, ChainlinkProperties properties,
+    public JobService(JobRepository repository, JobLifecycle lifecycle, TenantQuotas quotas, ResultsWriter results, JobEvents events, ChainlinkProperties properties,
                       Clock clock) {
         this.repository = repository;
         this.lifecycle = lifecycle;
+        this.quotas = quotas;
         this.results = results;
         this.events = events;
         this.properties = properties;
@@ -58,7 +63,10 @@ public class JobService implements AutoCloseable {
         queueCounter.shutdownNow();
     }
 
-    public Job submit(List<StageSpec> stages) {
+    public Job submit(Caller caller, List<StageSpec> stages) {
+        if (!caller.maySubmit()) {
+            throw new ForbiddenException("client " + caller.tenant() + " may read jobs, not submit them (role " + caller.role() + ")");
+        }
         if (stages.size() > properties.maxStages()) {
             throw new InvalidSubmissionException("stages",
                     "at most " + properties.maxStages() + " stages per job; got " + stages.size());
@@ -67,8 +75,12 @@ public class JobService implements AutoCloseable {
         if (queued >= properties.maxQueued()) {
             throw new QueueFullException(queued);
         }
+        OptionalInt quota = quotas.maxQueued(caller.tenant());
+        if (quota.isPresent() && repository.countQueued(caller.tenant()) >= quota.getAsInt()) {
+            throw new QuotaExceededException(caller.tenant(), quota.getAsInt());
+        }
         Instant now = clock.instant();
-        long id = repository.insert(stages, now);
+        long id = repository.insert(caller.tenant(), stages, now);
         queue.added();
         events.queued().fire();
         log.debug("job {} queued with {} stages", id, stages.size());
@@ -76,26 +88,28 @@ public class JobService implements AutoCloseable {
         for (int i = 0; i < stages.size(); i++) {
             pending.add(new Job.Stage(i, stages.get(i).image(), StageStatus.PENDING, null, false, null, null));
         }
-        return new Job(id, JobStatus.QUEUED, 0, now, null, null, null, pending);
+        return new Job(id, caller.tenant(), JobStatus.QUEUED, 0, now, null, null, null, pending);
     }
 
-    public Job find(long id) {
-        return repository.find(id).orElseThrow(() -> new JobNotFoundException("job " + id));
+    /** The job, if the caller may see it: another tenant's job is "not found", so that it does not learn it exists. */
+    public Job find(Caller caller, long id) {
+        return repository.find(id).filter(job -> caller.sees(job.tenant()))
+                .orElseThrow(() -> new JobNotFoundException("job " + id));
     }
 
     /**
      * The job once it has ended, or as it stands after {@code max}. Waiters are bounded: past
      * {@link #MAX_WAITERS} a call answers at once, so waits cannot take every request thread.
      */
-    public Job awaitEnd(long id, Duration max) throws InterruptedException {
+    public Job awaitEnd(Caller caller, long id, Duration max) throws InterruptedException {
         if (!waiters.tryAcquire()) {
-            return find(id);
+            return find(caller, id);
         }
         try {
             long deadline = System.nanoTime() + max.toNanos();
             while (true) {
                 long seen = events.settled().generation();
-                Job job = find(id);
+                Job job = find(caller, id);
                 long left = deadline - System.nanoTime();
                 if (job.status().isTerminal() || left <= 0) {
                     return job;
@@ -113,33 +127,43 @@ public class JobService implements AutoCloseable {
      * (its container killed, its later stages skipped), which this waits for, briefly, so that the
      * answer usually shows it CANCELLED already.
      */
-    public Job cancel(long id) throws InterruptedException {
+    public Job cancel(Caller caller, long id) throws InterruptedException {
+        find(caller, id);
+        if (!caller.maySubmit()) {
+            throw new ForbiddenException("client " + caller.tenant() + " may read jobs, not cancel them (role " + caller.role() + ")");
+        }
         switch (lifecycle.cancel(id, clock.instant())) {
             case NOT_FOUND -> throw new JobNotFoundException("job " + id);
-            case ALREADY_ENDED -> throw new JobAlreadyEndedException(find(id));
+            case ALREADY_ENDED -> throw new JobAlreadyEndedException(find(caller, id));
             case CANCELLED -> {
                 events.settled().fire();
                 log.info("job {} cancelled before it ran", id);
             }
             case REQUESTED -> {
                 events.cancelled().fire();
-                return awaitEnd(id, CANCEL_WAIT);
+                return awaitEnd(caller, id, CANCEL_WAIT);
             }
         }
-        return find(id);
+        return find(caller, id);
     }
 
-    public List<Job> list(Optional<JobStatus> status, int limit, Optional<Long> after) {
-        return repository.list(status, limit, after);
+    /** The caller's own jobs; an admin's are every tenant's, or one tenant's if it names one. */
+    public List<Job> list(Caller caller, Optional<String> tenant, Optional<JobStatus> status, int limit, Optional<Long> after) {
+        if (!caller.seesAll() && tenant.isPresent() && !tenant.get().equals(caller.tenant())) {
+            throw new ForbiddenException("only admins list other tenants' jobs");
+        }
+        return repository.list(caller.seesAll() ? tenant : Optional.of(caller.tenant()), status, limit, after);
     }
 
     /** Writes a job's results, chainlink's list, as JSON, streamed from the database: never held whole. */
-    public void writeResults(long id, OutputStream out) {
+    public void writeResults(Caller caller, long id, OutputStream out) {
+        find(caller, id);
         results.write(id, out);
     }
 
     /** Copies a stage's stored stream; false if the stage's logs were not kept. */
-    public boolean copyLog(long id, int stage, LogStream stream, OutputStream out) {
+    public boolean copyLog(Caller caller, long id, int stage, LogStream stream, OutputStream out) {
+        find(caller, id);
         return repository.copyLog(id, stage, stream, out);
     }
 }

@@ -7,6 +7,7 @@ import io.chainlink.job.JobEvents;
 import io.chainlink.job.JobLifecycle;
 import io.chainlink.job.JobLifecycle.ClaimedJob;
 import io.chainlink.job.Signal;
+import io.chainlink.job.TenantQuotas;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ public class WorkerPool implements SmartLifecycle {
     private final EngineAvailability availability;
     private final Signal queued;
     private final Instance instance;
+    private final TenantQuotas quotas;
     private final ChainlinkProperties properties;
     private final Clock clock;
     private final List<Thread> threads = new ArrayList<>();
@@ -42,13 +44,14 @@ public class WorkerPool implements SmartLifecycle {
     private volatile boolean accepting;
 
     public WorkerPool(JobLifecycle lifecycle, ChainRunner runner, ContainerEngine engine, EngineAvailability availability,
-                      JobEvents events, Instance instance, ChainlinkProperties properties, Clock clock) {
+                      JobEvents events, Instance instance, TenantQuotas quotas, ChainlinkProperties properties, Clock clock) {
         this.lifecycle = lifecycle;
         this.runner = runner;
         this.engine = engine;
         this.availability = availability;
         this.queued = events.queued();
         this.instance = instance;
+        this.quotas = quotas;
         this.properties = properties;
         this.clock = clock;
     }
@@ -74,7 +77,7 @@ public class WorkerPool implements SmartLifecycle {
             try {
                 availability.awaitUp(() -> !accepting);
                 Optional<ClaimedJob> job = accepting
-                        ? lifecycle.claimNext(instance.id(), clock.instant(), clock.instant().plus(properties.lease()))
+                        ? lifecycle.claimNext(instance.id(), clock.instant(), clock.instant().plus(properties.lease()), quotas)
                         : Optional.empty();
                 if (job.isPresent()) {
                     run(job.get());

@@ -108,7 +108,13 @@ public abstract class EngineTest {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    private static Response send(HttpRequest.Builder request) {
+    /** The bearer token requests carry, when the context configures clients; null for none. */
+    protected String token;
+
+    private Response send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String type = response.headers().firstValue("Content-Type").orElse("");

@@ -36,7 +36,7 @@ class JobLifecycleTest {
     private long job(int stages) {
         StageSpec stage = new StageSpec("chainlink-test/absent:never", List.of("true"), "container", 64L << 20,
                 false, false, 30_000, Map.of(), PullPolicy.NEVER, null, true, null);
-        return db.repository.insert(java.util.Collections.nCopies(stages, stage), NOW);
+        return db.repository.insert("cs101", java.util.Collections.nCopies(stages, stage), NOW);
     }
 
     private Job view(long job) {
@@ -215,6 +215,50 @@ class JobLifecycleTest {
 
         assertThat(view(running).status()).isEqualTo(JobStatus.RUNNING);
         assertThat(lifecycle.endedOrUnknown(List.of(queued, running, ended, 999L))).containsExactlyInAnyOrder(ended, 999L);
+    }
+
+    private long jobOf(String tenant) {
+        StageSpec stage = new StageSpec("chainlink-test/absent:never", List.of("true"), "container", 64L << 20,
+                false, false, 30_000, Map.of(), PullPolicy.NEVER, null, true, null);
+        return db.repository.insert(tenant, List.of(stage), NOW);
+    }
+
+    @Test
+    void aTenantsSingleJobIsTakenBeforeAnotherTenantsFlood() {
+        for (int i = 0; i < 100; i++) {
+            jobOf("flood");
+        }
+        assertThat(claim("a").tenant()).isEqualTo("flood");
+        assertThat(claim("a").tenant()).isEqualTo("flood");
+        long single = jobOf("single");
+
+        ClaimedJob next = claim("a");
+
+        assertThat(next.id()).as("the tenant with no job running goes first").isEqualTo(single);
+        assertThat(claim("a").tenant()).isEqualTo("flood");
+    }
+
+    @Test
+    void withEqualShareTheOldestWaitingJobGoesFirst() {
+        long first = jobOf("b");
+        long second = jobOf("a");
+
+        assertThat(claim("x").id()).isEqualTo(first);
+        assertThat(claim("x").id()).isEqualTo(second);
+    }
+
+    @Test
+    void aTenantAtItsRunningQuotaWaitsItsTurn() {
+        TenantQuotas quotas = new TenantQuotas(io.chainlink.support.TestProperties.of(Map.of(
+                "chainlink.clients[0].name", "capped", "chainlink.clients[0].token", "a-token-of-16-chars!",
+                "chainlink.clients[0].role", "submit", "chainlink.clients[0].max-running", "1")));
+        jobOf("capped");
+        jobOf("capped");
+
+        assertThat(lifecycle.claimNext("a", NOW, LEASE, quotas)).isPresent();
+        assertThat(lifecycle.claimNext("a", NOW, LEASE, quotas)).as("one running already").isEmpty();
+        long other = jobOf("other");
+        assertThat(lifecycle.claimNext("a", NOW, LEASE, quotas).orElseThrow().id()).isEqualTo(other);
     }
 
     @Test

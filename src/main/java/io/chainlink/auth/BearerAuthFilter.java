@@ -1,0 +1,72 @@
+package io.chainlink.auth;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Every {@code /api/v1} request names its client with {@code Authorization: Bearer <token>};
+ * without a valid one it answers 401 with a problem body and {@code WWW-Authenticate: Bearer}.
+ * The caller it finds is the request's {@link #CALLER} attribute. With no clients configured,
+ * every request is the local admin's ({@link Caller#LOCAL}).
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+public class BearerAuthFilter extends OncePerRequestFilter {
+
+    public static final String CALLER = BearerAuthFilter.class.getName() + ".caller";
+    private static final String PREFIX = "Bearer ";
+
+    private final Clients clients;
+
+    public BearerAuthFilter(Clients clients) {
+        this.clients = clients;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !request.getRequestURI().startsWith("/api/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Optional<Caller> caller = clients.open() ? Optional.of(Caller.LOCAL) : bearer(request).flatMap(clients::byToken);
+        if (caller.isEmpty()) {
+            unauthorized(response, bearer(request).isPresent()
+                    ? "the bearer token is not one of this service's clients"
+                    : "this API needs Authorization: Bearer <token>");
+            return;
+        }
+        request.setAttribute(CALLER, caller.get());
+        chain.doFilter(request, response);
+    }
+
+    private static Optional<String> bearer(HttpServletRequest request) {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            return Optional.empty();
+        }
+        String token = header.substring(PREFIX.length()).strip();
+        return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+
+    /** Written here, before any controller: the problem advice never sees a request that is not let in. */
+    private static void unauthorized(HttpServletResponse response, String detail) throws IOException {
+        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        String body = "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"" + detail + "\"}";
+        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+    }
+}
