@@ -19,6 +19,9 @@ public interface ContainerEngine {
      */
     void prepareImages(Map<String, PullPolicy> images, BooleanSupplier stopping);
 
+    /** Whether {@link #prepareImages} would pull: an image is missing, or its policy is always. */
+    boolean needsPull(Map<String, PullPolicy> images);
+
     /** Creates the job's {@code /job} volume; returns its name. */
     String createVolume(long job);
 

@@ -78,6 +78,11 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     }
 
     @Override
+    public boolean needsPull(Map<String, PullPolicy> images) {
+        return puller.needsPull(images);
+    }
+
+    @Override
     public String createVolume(long job) {
         String name = "chainlink-job-" + job + "-" + UUID.randomUUID().toString().substring(0, 8);
         return calls.call("create the job's volume", () -> engine.client().createVolumeCmd()

@@ -111,6 +111,12 @@ public class ImagePuller implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #prepare} would pull any of these: one is missing (and may be pulled), or always pulled. */
+    public boolean needsPull(Map<String, PullPolicy> images) {
+        return images.entrySet().stream().anyMatch(image -> image.getValue() == PullPolicy.ALWAYS
+                || (image.getValue() == PullPolicy.IF_NOT_PRESENT && !isPresent(image.getKey())));
+    }
+
     /** Empty when the image is there; otherwise why it is not. */
     private Optional<String> prepare(String image, PullPolicy policy) {
         boolean present = isPresent(image);

@@ -77,13 +77,43 @@ public class ChainRunner {
         boolean stageBegan;
     }
 
+    /** A claimed job whose images were made present, or why they could not be. */
+    record Prepared(ClaimedJob job, RuntimeException failure) {
+    }
+
+    /** Whether the job must pull before it runs (an image is missing, or always pulled). */
+    boolean needsPull(ClaimedJob job) {
+        try {
+            return engine.needsPull(images(job.stages()));
+        } catch (RuntimeException e) {
+            return false; // run() meets the same failure and ends the job with it
+        }
+    }
+
+    /** Makes the job's images present; a failure is kept, for {@link #run(Prepared, Abort)} to end the job with. */
+    Prepared prepare(ClaimedJob job, Abort abort) {
+        try {
+            engine.prepareImages(images(job.stages()), abort::requested);
+            return new Prepared(job, null);
+        } catch (RuntimeException e) {
+            return new Prepared(job, e);
+        }
+    }
+
     void run(ClaimedJob job, Abort abort) {
+        run(prepare(job, abort), abort);
+    }
+
+    void run(Prepared prepared, Abort abort) {
+        ClaimedJob job = prepared.job();
         MDC.put("job", Long.toString(job.id()));
         Run run = new Run();
         Ending ending = Ending.error("internal error");
         try {
             log.info("job {} running (attempt {})", job.id(), job.attempt());
-            engine.prepareImages(images(job.stages()), abort::requested);
+            if (prepared.failure() != null) {
+                throw prepared.failure();
+            }
             run.volume = engine.createVolume(job.id());
             ending = runStages(job, run, abort);
         } catch (EngineUnavailableException e) {

@@ -13,16 +13,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * A fixed number of worker threads ({@code chainlink.workers}), each taking the oldest queued job,
+ * A fixed number of worker threads ({@code chainlink.workers}), each taking the next queued job,
  * running it to its end, and taking the next. Idle workers wake on a submission here, or poll;
  * while the engine is unreachable they take nothing and wait for it.
+ *
+ * <p>Pulls do not hold workers: a job whose images must be pulled is handed to a pull thread (up
+ * to {@code workers} such jobs at once; past that a worker pulls itself), and its worker takes the
+ * next job; once the images are there, the job waits for the next free worker, before any new claim.
  */
 @Component
 public class WorkerPool implements SmartLifecycle {
@@ -39,8 +49,15 @@ public class WorkerPool implements SmartLifecycle {
     private final ChainlinkProperties properties;
     private final Clock clock;
     private final List<Thread> threads = new ArrayList<>();
-    /** The jobs this instance runs now, for cancels and the shutdown. */
+    /** The jobs this instance runs now, pulling included, for cancels and the shutdown. */
     private final Map<Long, Abort> running = new ConcurrentHashMap<>();
+    /** Jobs whose pulls have ended, waiting for a worker. At most pullSlots of them. */
+    private final Queue<Pulled> pulled = new ConcurrentLinkedQueue<>();
+    private Semaphore pullSlots;
+    private ExecutorService pullers;
+
+    private record Pulled(ChainRunner.Prepared job, Abort abort) {
+    }
     private volatile boolean accepting;
 
     public WorkerPool(JobLifecycle lifecycle, ChainRunner runner, ContainerEngine engine, EngineAvailability availability,
@@ -63,6 +80,12 @@ public class WorkerPool implements SmartLifecycle {
             log.info("no workers: this instance accepts and serves jobs, and runs none");
             return;
         }
+        pullSlots = new Semaphore(properties.workers());
+        pullers = Executors.newFixedThreadPool(properties.workers(), runnable -> {
+            Thread thread = new Thread(runnable, "chainlink-pulling-job");
+            thread.setDaemon(true);
+            return thread;
+        });
         for (int i = 0; i < properties.workers(); i++) {
             Thread thread = new Thread(this::work, "chainlink-worker-" + i);
             thread.start();
@@ -75,6 +98,11 @@ public class WorkerPool implements SmartLifecycle {
         while (accepting) {
             long seen = queued.generation();
             try {
+                Pulled ready = pulled.poll();
+                if (ready != null) {
+                    finish(ready);
+                    continue;
+                }
                 availability.awaitUp(() -> !accepting);
                 Optional<ClaimedJob> job = accepting
                         ? lifecycle.claimNext(instance.id(), clock.instant(), clock.instant().plus(properties.lease()), quotas)
@@ -96,10 +124,32 @@ public class WorkerPool implements SmartLifecycle {
     private void run(ClaimedJob job) {
         Abort abort = new Abort();
         running.put(job.id(), abort);
+        if (pullSlots.tryAcquire()) {
+            if (runner.needsPull(job)) {
+                pullers.execute(() -> {
+                    try {
+                        pulled.add(new Pulled(runner.prepare(job, abort), abort));
+                    } finally {
+                        pullSlots.release();
+                        queued.fire(); // wakes an idle worker for it
+                    }
+                });
+                return;
+            }
+            pullSlots.release();
+        }
         try {
             runner.run(job, abort);
         } finally {
             running.remove(job.id());
+        }
+    }
+
+    private void finish(Pulled ready) {
+        try {
+            runner.run(ready.job(), ready.abort());
+        } finally {
+            running.remove(ready.job().job().id());
         }
     }
 
@@ -141,6 +191,13 @@ public class WorkerPool implements SmartLifecycle {
             running.values().forEach(abort -> abort.request(Abort.Reason.SHUTDOWN, engine));
             for (Thread thread : threads) {
                 thread.join(10_000);
+            }
+            if (pullers != null) {
+                pullers.shutdown(); // their pulls were abandoned with the abort above
+                pullers.awaitTermination(10, TimeUnit.SECONDS);
+                for (Pulled ready = pulled.poll(); ready != null; ready = pulled.poll()) {
+                    finish(ready); // ends it by the recovery policy: it was aborted
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

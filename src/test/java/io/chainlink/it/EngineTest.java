@@ -34,7 +34,7 @@ public abstract class EngineTest {
     public static final String IMAGE = System.getProperty("chainlink.test.image",
             System.getenv().getOrDefault("CHAINLINK_TEST_IMAGE", "chainlink-test/busybox:latest"));
 
-    protected static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "ERROR");
+    protected static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "ERROR", "CANCELLED");
     protected static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 

@@ -75,6 +75,11 @@ class FakeEngine implements ContainerEngine {
     }
 
     @Override
+    public boolean needsPull(Map<String, PullPolicy> images) {
+        return false;
+    }
+
+    @Override
     public String createVolume(long job) {
         calls.add("volume");
         return "v";
