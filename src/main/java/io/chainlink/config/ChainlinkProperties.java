@@ -128,15 +128,22 @@ public record ChainlinkProperties(
     }
 
     /**
-     * Credentials for one registry host, sent with every pull from it.
+     * Credentials for one registry host, sent with pulls from it.
      *
-     * @param host as it appears in image references, e.g. {@code 127.0.0.1:5001} or {@code ghcr.io}
+     * @param host    as it appears in image references, e.g. {@code 127.0.0.1:5001} or {@code ghcr.io}
+     * @param clients the tenants whose jobs may pull with them; empty: every tenant's
      */
-    public record Registry(@NotBlank String host, @NotBlank String username, String password) {
+    public record Registry(@NotBlank String host, @NotBlank String username, String password,
+                           @DefaultValue List<String> clients) {
+
+        /** Whether a job of {@code tenant} pulls with these credentials. */
+        public boolean serves(String tenant) {
+            return clients.isEmpty() || clients.contains(tenant);
+        }
 
         @Override
         public String toString() { // never print a password
-            return "Registry[host=" + host + ", username=" + username + "]";
+            return "Registry[host=" + host + ", username=" + username + ", clients=" + clients + "]";
         }
     }
 }

@@ -14,10 +14,11 @@ import java.util.function.BooleanSupplier;
 public interface ContainerEngine {
 
     /**
-     * Makes every image present, pulling in parallel as each one's policy says. Gives up, and
-     * abandons its pulls, soon after {@code stopping} turns true (a shutdown, a cancel).
+     * Makes every image present, pulling in parallel as each one's policy says, with the registry
+     * credentials that serve {@code tenant}. Gives up, and abandons its pulls, soon after
+     * {@code stopping} turns true (a shutdown, a cancel).
      */
-    void prepareImages(Map<String, PullPolicy> images, BooleanSupplier stopping);
+    void prepareImages(Map<String, PullPolicy> images, String tenant, BooleanSupplier stopping);
 
     /** Whether {@link #prepareImages} would pull: an image is missing, or its policy is always. */
     boolean needsPull(Map<String, PullPolicy> images);

@@ -73,8 +73,8 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     }
 
     @Override
-    public void prepareImages(Map<String, PullPolicy> images, BooleanSupplier stopping) {
-        puller.prepare(images, stopping);
+    public void prepareImages(Map<String, PullPolicy> images, String tenant, BooleanSupplier stopping) {
+        puller.prepare(images, tenant, stopping);
     }
 
     @Override

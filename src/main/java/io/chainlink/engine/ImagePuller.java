@@ -57,9 +57,9 @@ public class ImagePuller implements AutoCloseable {
      * engine's reason; or, within {@link #STOP_CHECK} of {@code stopping} turning true, one that
      * says so, after cancelling the pulls (which closes their streams, and the engine ends them).
      */
-    public void prepare(Map<String, PullPolicy> images, BooleanSupplier stopping) {
+    public void prepare(Map<String, PullPolicy> images, String tenant, BooleanSupplier stopping) {
         Map<String, Future<Optional<String>>> pending = new java.util.LinkedHashMap<>();
-        images.forEach((image, policy) -> pending.put(image, pulls.submit(() -> prepare(image, policy))));
+        images.forEach((image, policy) -> pending.put(image, pulls.submit(() -> prepare(image, policy, tenant))));
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> failures = new ArrayList<>();
         pending.forEach((image, future) -> {
@@ -118,14 +118,14 @@ public class ImagePuller implements AutoCloseable {
     }
 
     /** Empty when the image is there; otherwise why it is not. */
-    private Optional<String> prepare(String image, PullPolicy policy) {
+    private Optional<String> prepare(String image, PullPolicy policy, String tenant) {
         boolean present = isPresent(image);
         if (policy == PullPolicy.NEVER || (policy == PullPolicy.IF_NOT_PRESENT && present)) {
             return present ? Optional.empty()
                     : Optional.of("image " + image + " is not present and its pull policy is never");
         }
         // Under "always" a failed pull fails the job: an older local copy is not what was asked for.
-        return pull(image);
+        return pull(image, tenant);
     }
 
     private boolean isPresent(String image) {
@@ -140,11 +140,11 @@ public class ImagePuller implements AutoCloseable {
         }
     }
 
-    private Optional<String> pull(String image) {
+    private Optional<String> pull(String image, String tenant) {
         ImageRef ref = ImageRef.parse(image);
         var command = engine.client().pullImageCmd(ref.repository()).withTag(ref.tag());
         // Always our credentials, even none: docker-java would otherwise add ~/.docker's itself.
-        command.withAuthConfig(credentials.forRegistry(ref.registry()).orElseGet(AuthConfig::new));
+        command.withAuthConfig(credentials.forRegistry(ref.registry(), tenant).orElseGet(AuthConfig::new));
         // Closing the callback ends the pull's stream and frees its connection, whatever happened.
         try (WatchedPull pull = command.exec(new WatchedPull())) {
             long deadline = System.nanoTime() + timeout.toNanos();

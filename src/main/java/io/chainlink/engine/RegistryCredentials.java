@@ -48,10 +48,14 @@ public class RegistryCredentials {
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".docker");
     }
 
-    public Optional<AuthConfig> forRegistry(String host) {
+    /**
+     * The credentials a job of {@code tenant} pulls from {@code host} with: the configured ones if
+     * they serve that tenant (and none at all if they serve others only), else docker login's.
+     */
+    public Optional<AuthConfig> forRegistry(String host, String tenant) {
         ChainlinkProperties.Registry registry = configured.get(host);
         if (registry != null) {
-            return Optional.of(auth(host, registry.username(), registry.password()));
+            return registry.serves(tenant) ? Optional.of(auth(host, registry.username(), registry.password())) : Optional.empty();
         }
         return fromConfigFile(host);
     }

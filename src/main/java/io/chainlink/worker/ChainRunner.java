@@ -93,7 +93,7 @@ public class ChainRunner {
     /** Makes the job's images present; a failure is kept, for {@link #run(Prepared, Abort)} to end the job with. */
     Prepared prepare(ClaimedJob job, Abort abort) {
         try {
-            engine.prepareImages(images(job.stages()), abort::requested);
+            engine.prepareImages(images(job.stages()), job.tenant(), abort::requested);
             return new Prepared(job, null);
         } catch (RuntimeException e) {
             return new Prepared(job, e);

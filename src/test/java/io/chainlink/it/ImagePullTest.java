@@ -81,7 +81,7 @@ class ImagePullTest extends EngineTest {
             AtomicBoolean stopping = new AtomicBoolean();
 
             CompletableFuture<Throwable> prepared = CompletableFuture.supplyAsync(
-                    () -> catchThrowable(() -> puller.prepare(Map.of(image, PullPolicy.ALWAYS), stopping::get)));
+                    () -> catchThrowable(() -> puller.prepare(Map.of(image, PullPolicy.ALWAYS), "local", stopping::get)));
             Awaitility.await("the engine reaches the registry").atMost(Duration.ofSeconds(30)).until(registry::reached);
             assertThat(prepared).as("the pull hangs").isNotDone();
             stopping.set(true);

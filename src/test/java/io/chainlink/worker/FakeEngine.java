@@ -67,7 +67,7 @@ class FakeEngine implements ContainerEngine {
     }
 
     @Override
-    public void prepareImages(Map<String, PullPolicy> images, BooleanSupplier stopping) {
+    public void prepareImages(Map<String, PullPolicy> images, String tenant, BooleanSupplier stopping) {
         calls.add("prepare " + images.keySet());
         if (prepareFails != null) {
             throw prepareFails;
