@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
 import io.chainlink.engine.EngineConnection;
+import io.chainlink.engine.Labels;
+import io.chainlink.job.StoreId;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,7 +39,8 @@ public abstract class EngineTest {
             System.getenv().getOrDefault("CHAINLINK_TEST_IMAGE", "chainlink-test/busybox:latest"));
 
     protected static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "ERROR");
-    protected static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Strict about a name given twice in one object, which a lenient reader silently resolves to the last. */
+    protected static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
     @LocalServerPort
@@ -43,6 +48,9 @@ public abstract class EngineTest {
 
     @Autowired
     protected EngineConnection engine;
+
+    @Autowired
+    private StoreId store;
 
     @BeforeEach
     void engineIsThere() {
@@ -102,6 +110,27 @@ public abstract class EngineTest {
         Response response = get("/api/v1/jobs/" + id + "/results");
         assertThat(response.status()).as(response.text()).isEqualTo(200);
         return response.body();
+    }
+
+    protected Response cancel(long id) {
+        return post("/api/v1/jobs/" + id + "/cancel", "");
+    }
+
+    /**
+     * The containers and volumes on the engine labelled with this job of this context's store
+     * (other contexts, and other services on this engine, have jobs with the same ids).
+     */
+    protected List<String> leftoversOf(long id) {
+        Map<String, String> labels = Map.of(Labels.STORE, store.value(), Labels.JOB, Long.toString(id));
+        List<String> found = new ArrayList<>();
+        docker().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()
+                .forEach(container -> found.add("container " + container.getId()));
+        var volumes = docker().listVolumesCmd().withFilter("label",
+                labels.entrySet().stream().map(label -> label.getKey() + "=" + label.getValue()).toList()).exec().getVolumes();
+        if (volumes != null) {
+            volumes.forEach(volume -> found.add("volume " + volume.getName()));
+        }
+        return found;
     }
 
     private URI uri(String path) {

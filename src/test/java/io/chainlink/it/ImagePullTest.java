@@ -7,13 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.chainlink.engine.EngineException;
 import io.chainlink.engine.ImagePuller;
 import io.chainlink.stage.PullPolicy;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,33 +60,19 @@ class ImagePullTest extends EngineTest {
 
     @Test
     void aShutdownEndsAPullThatHangsWithoutWaitingForThePullTimeout() throws Exception {
-        // A "registry" on loopback that accepts connections and never answers: the engine's pull hangs.
-        try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<Socket> held = new ArrayList<>();
-            CompletableFuture.runAsync(() -> {
-                try {
-                    while (true) {
-                        held.add(blackHole.accept());
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            });
-            String image = "127.0.0.1:" + blackHole.getLocalPort() + "/chainlink/hangs:1";
+        try (SilentRegistry registry = SilentRegistry.open()) {
+            String image = registry.host + "/chainlink/hangs:1";
             AtomicBoolean stopping = new AtomicBoolean();
 
             CompletableFuture<Throwable> prepared = CompletableFuture.supplyAsync(
                     () -> catchThrowable(() -> puller.prepare(Map.of(image, PullPolicy.ALWAYS), stopping::get)));
-            Awaitility.await("the engine reaches the registry").atMost(Duration.ofSeconds(30)).until(() -> !held.isEmpty());
+            Awaitility.await("the engine reaches the registry").atMost(Duration.ofSeconds(30)).until(registry::reached);
             assertThat(prepared).as("the pull hangs").isNotDone();
             stopping.set(true);
 
             // A generous bound, not a timing assertion: the pull timeout is 10 minutes.
             Throwable stopped = prepared.get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(stopped).isInstanceOf(EngineException.class).hasMessageContaining("stopped while pulling " + image);
-            for (Socket socket : held) {
-                socket.close();
-            }
         }
     }
 }
