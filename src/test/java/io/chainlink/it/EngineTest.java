@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
 import io.chainlink.engine.EngineConnection;
 import io.chainlink.engine.Labels;
 import io.chainlink.job.StoreId;
@@ -117,20 +118,29 @@ public abstract class EngineTest {
     }
 
     /**
-     * The containers and volumes on the engine labelled with this job of this context's store
+     * What is on the engine labelled with this job of this context's store, containers and volumes
      * (other contexts, and other services on this engine, have jobs with the same ids).
      */
     protected List<String> leftoversOf(long id) {
-        Map<String, String> labels = Map.of(Labels.STORE, store.value(), Labels.JOB, Long.toString(id));
         List<String> found = new ArrayList<>();
-        docker().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()
-                .forEach(container -> found.add("container " + container.getId()));
+        containersOf(id).forEach(container -> found.add("container " + container));
         var volumes = docker().listVolumesCmd().withFilter("label",
-                labels.entrySet().stream().map(label -> label.getKey() + "=" + label.getValue()).toList()).exec().getVolumes();
+                jobLabels(id).entrySet().stream().map(label -> label.getKey() + "=" + label.getValue()).toList())
+                .exec().getVolumes();
         if (volumes != null) {
             volumes.forEach(volume -> found.add("volume " + volume.getName()));
         }
         return found;
+    }
+
+    /** The ids of the containers of this job of this context's store. */
+    protected List<String> containersOf(long id) {
+        return docker().listContainersCmd().withShowAll(true).withLabelFilter(jobLabels(id)).exec().stream()
+                .map(Container::getId).toList();
+    }
+
+    private Map<String, String> jobLabels(long id) {
+        return Map.of(Labels.STORE, store.value(), Labels.JOB, Long.toString(id));
     }
 
     private URI uri(String path) {
