@@ -94,10 +94,10 @@ class CancelTest extends EngineTest {
 
     @Test
     void cancelDuringThePullAbandonsItAndNoStageRuns() throws Exception {
-        try (SilentRegistry registry = SilentRegistry.open()) {
+        try (BlackHoleRegistry registry = new BlackHoleRegistry()) {
             long id = submit("""
-                    {"stages": [{"image": "%s/chainlink/hangs:1", "entrypoint": ["true"]}, {"image": "IMAGE"}]}"""
-                    .formatted(registry.host));
+                    {"stages": [{"image": "%s", "entrypoint": ["true"]}, {"image": "IMAGE"}]}"""
+                    .formatted(registry.image("chainlink/hangs:1")));
             Awaitility.await("the engine reaches the registry").atMost(Duration.ofSeconds(30)).until(registry::reached);
             assertThat(job(id).get("status").asString()).as("pulling").isEqualTo("RUNNING");
 

@@ -60,8 +60,8 @@ class ImagePullTest extends EngineTest {
 
     @Test
     void aShutdownEndsAPullThatHangsWithoutWaitingForThePullTimeout() throws Exception {
-        try (SilentRegistry registry = SilentRegistry.open()) {
-            String image = registry.host + "/chainlink/hangs:1";
+        try (BlackHoleRegistry registry = new BlackHoleRegistry()) {
+            String image = registry.image("chainlink/hangs:1");
             AtomicBoolean stopping = new AtomicBoolean();
 
             CompletableFuture<Throwable> prepared = CompletableFuture.supplyAsync(
