@@ -50,8 +50,7 @@ class ChainExecutionTest extends EngineTest {
         assertThat(results.get(1).get("data").get("ExitCode").asInt()).isEqualTo(3);
         assertThat(results.get(1).get("success").asBoolean()).isFalse();
         // The engine's own record: no container ever carried stage 2's label.
-        assertThat(docker().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("chainlink.job", Long.toString(id), "chainlink.stage", "2")).exec()).isEmpty();
+        assertThat(containersOf(id, 2)).isEmpty();
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -135,7 +136,18 @@ public abstract class EngineTest {
 
     /** The ids of the containers of this job of this context's store. */
     protected List<String> containersOf(long id) {
-        return docker().listContainersCmd().withShowAll(true).withLabelFilter(jobLabels(id)).exec().stream()
+        return containersLabelled(jobLabels(id));
+    }
+
+    /** The ids of the containers of this stage of this job of this context's store. */
+    protected List<String> containersOf(long id, int stage) {
+        Map<String, String> labels = new HashMap<>(jobLabels(id));
+        labels.put(Labels.STAGE, Integer.toString(stage));
+        return containersLabelled(labels);
+    }
+
+    private List<String> containersLabelled(Map<String, String> labels) {
+        return docker().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
                 .map(Container::getId).toList();
     }
 
