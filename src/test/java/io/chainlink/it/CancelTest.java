@@ -3,6 +3,7 @@ package io.chainlink.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
@@ -70,7 +71,7 @@ class CancelTest extends EngineTest {
         assertThat(results.get(0).get("success").asBoolean()).isFalse();
         assertThat(results.get(0).get("data").get("ExitCode").asInt()).isEqualTo(137);
         Awaitility.await("the job's containers and volume are removed").atMost(Duration.ofSeconds(30))
-                .until(() -> leftoversOf(id), java.util.List::isEmpty);
+                .until(() -> leftoversOf(id), List::isEmpty);
     }
 
     @Test
@@ -134,12 +135,6 @@ class CancelTest extends EngineTest {
 
         assertThat(cancel.status()).isEqualTo(404);
         assertThat(cancel.headers().get("content-type").get(0)).startsWith("application/problem+json");
-    }
-
-    private void awaitStage(long id, int index, String status) {
-        Awaitility.await("job " + id + " stage " + index + " " + status).atMost(Duration.ofMinutes(1))
-                .pollInterval(Duration.ofMillis(50))
-                .until(() -> job(id).get("stages").get(index).get("status").asString().equals(status));
     }
 
     /**

@@ -104,6 +104,13 @@ public abstract class EngineTest {
                 .until(() -> job(id), job -> TERMINAL.contains(job.get("status").asString()));
     }
 
+    /** Waits (with a generous deadline) until a stage of the job has the status, e.g. RUNNING: its container started. */
+    protected void awaitStage(long id, int index, String status) {
+        Awaitility.await("job " + id + " stage " + index + " " + status).atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> job(id).get("stages").get(index).get("status").asString().equals(status));
+    }
+
     protected JsonNode submitAndWait(String json) {
         return awaitEnd(submit(json));
     }
