@@ -38,7 +38,8 @@ class EngineHangTest extends EngineTest {
         List<String> containers = new ArrayList<>();
         List<ProcessHandle> runtimes = new ArrayList<>();
         try {
-            // Generous: the start's deadline is 5 s (chainlink.engine-timeout).
+            // Generous: the start call's deadline is 5 s (chainlink.engine-timeout); the stage's own
+            // timeout and grace never begin, as the stage never started.
             JsonNode job = Awaitility.await("job " + hung + " ends").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> job(hung), view -> TERMINAL.contains(view.get("status").asString()));

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -57,12 +58,12 @@ class OverloadTest extends EngineTest {
             for (int i = 0; i < SUBMISSIONS; i++) {
                 answers.add(CompletableFuture.supplyAsync(() -> post("/api/v1/jobs", trivial), clients));
             }
-            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         } finally {
             clients.shutdownNow();
             flooding.set(false);
         }
-        watcher.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        watcher.get(10, TimeUnit.SECONDS);
 
         Set<Long> accepted = new TreeSet<>();
         int refused = 0;
