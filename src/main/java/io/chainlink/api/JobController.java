@@ -63,7 +63,7 @@ public class JobController {
 
     @Operation(summary = "Cancel a job", description = "A queued job ends CANCELLED at once. A running one has its"
             + " container killed, its later stages SKIPPED, and keeps the results of what ran; the answer is 200 once it"
-            + " has ended CANCELLED, 202 if it is still stopping. A job that has ended answers 409.")
+            + " has ended CANCELLED, 202 if it is still stopping. A job that has ended answers 409, a problem whose jobStatus says how it ended.")
     @ApiResponse(responseCode = "200", description = "Cancelled")
     @ApiResponse(responseCode = "202", description = "Stopping; poll the job")
     @PostMapping("/{id}/cancel")

@@ -64,10 +64,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
                 .body(ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage()));
     }
 
+    /** {@code status} is RFC 9457's own member, the HTTP status: the job's status needs a name of its own. */
     @ExceptionHandler(JobAlreadyEndedException.class)
     ProblemDetail alreadyEnded(JobAlreadyEndedException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
-        problem.setProperty("status", e.job().status());
+        problem.setProperty("jobStatus", e.job().status());
         return problem;
     }
 

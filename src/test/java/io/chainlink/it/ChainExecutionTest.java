@@ -2,7 +2,6 @@ package io.chainlink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.model.Container;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,7 @@ class ChainExecutionTest extends EngineTest {
         assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
         assertThat(results(id).get(1).get("logs").get("stdout").asString()).endsWith(" handed over\n");
         Awaitility.await("the job's volume and containers are removed").atMost(Duration.ofSeconds(30))
-                .until(() -> volumesOf(id).isEmpty() && containersOf(id).isEmpty());
+                .until(() -> leftoversOf(id), List::isEmpty);
     }
 
     @Test
@@ -51,8 +50,7 @@ class ChainExecutionTest extends EngineTest {
         assertThat(results.get(1).get("data").get("ExitCode").asInt()).isEqualTo(3);
         assertThat(results.get(1).get("success").asBoolean()).isFalse();
         // The engine's own record: no container ever carried stage 2's label.
-        assertThat(docker().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("chainlink.job", Long.toString(id), "chainlink.stage", "2")).exec()).isEmpty();
+        assertThat(containersOf(id, 2)).isEmpty();
     }
 
     @Test
@@ -101,15 +99,5 @@ class ChainExecutionTest extends EngineTest {
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.headers().get("content-type").get(0)).startsWith("application/problem+json");
         assertThat(response.body().get("status").asInt()).isEqualTo(404);
-    }
-
-    private List<?> volumesOf(long id) {
-        var volumes = docker().listVolumesCmd().withFilter("label", List.of("chainlink.job=" + id)).exec().getVolumes();
-        return volumes == null ? List.of() : volumes;
-    }
-
-    private List<Container> containersOf(long id) {
-        return docker().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("chainlink.job", Long.toString(id))).exec();
     }
 }

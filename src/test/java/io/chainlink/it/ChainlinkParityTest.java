@@ -2,12 +2,8 @@ package io.chainlink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -127,10 +123,11 @@ class ChainlinkParityTest extends EngineTest {
     void containerGetsAPrivateIpcNamespaceAndAHundredMillisecondCpuPeriod() {
         long id = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "30"], "timeout": 30}]}""");
-        Container container = Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> docker().listContainersCmd()
-                .withLabelFilter(Map.of("chainlink.job", Long.toString(id))).exec(), list -> !list.isEmpty()).get(0);
-        HostConfig host = docker().inspectContainerCmd(container.getId()).exec().getHostConfig();
-        docker().killContainerCmd(container.getId()).exec();
+        // Once it runs: the engine lists a container it is still creating, which it cannot yet inspect.
+        awaitStage(id, 0, "RUNNING");
+        String container = containersOf(id).get(0);
+        HostConfig host = docker().inspectContainerCmd(container).exec().getHostConfig();
+        docker().killContainerCmd(container).exec();
 
         assertThat(host.getIpcMode()).isEqualTo("private");
         assertThat(host.getCpuPeriod()).isEqualTo(100_000L);

@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
 import io.chainlink.engine.EngineConnection;
+import io.chainlink.engine.Labels;
+import io.chainlink.job.StoreId;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,7 +41,8 @@ public abstract class EngineTest {
             System.getenv().getOrDefault("CHAINLINK_TEST_IMAGE", "chainlink-test/busybox:latest"));
 
     protected static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "ERROR", "CANCELLED");
-    protected static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Strict about a name given twice in one object, which a lenient reader silently resolves to the last. */
+    protected static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 
     @LocalServerPort
@@ -43,6 +50,9 @@ public abstract class EngineTest {
 
     @Autowired
     protected EngineConnection engine;
+
+    @Autowired
+    private StoreId store;
 
     @BeforeEach
     void engineIsThere() {
@@ -94,6 +104,13 @@ public abstract class EngineTest {
                 .until(() -> job(id), job -> TERMINAL.contains(job.get("status").asString()));
     }
 
+    /** Waits (with a generous deadline) until a stage of the job has the status, e.g. RUNNING: its container started. */
+    protected void awaitStage(long id, int index, String status) {
+        Awaitility.await("job " + id + " stage " + index + " " + status).atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> job(id).get("stages").get(index).get("status").asString().equals(status));
+    }
+
     protected JsonNode submitAndWait(String json) {
         return awaitEnd(submit(json));
     }
@@ -102,6 +119,47 @@ public abstract class EngineTest {
         Response response = get("/api/v1/jobs/" + id + "/results");
         assertThat(response.status()).as(response.text()).isEqualTo(200);
         return response.body();
+    }
+
+    protected Response cancel(long id) {
+        return post("/api/v1/jobs/" + id + "/cancel", "");
+    }
+
+    /**
+     * What is on the engine labelled with this job of this context's store, containers and volumes
+     * (other contexts, and other services on this engine, have jobs with the same ids).
+     */
+    protected List<String> leftoversOf(long id) {
+        List<String> found = new ArrayList<>();
+        containersOf(id).forEach(container -> found.add("container " + container));
+        var volumes = docker().listVolumesCmd().withFilter("label",
+                jobLabels(id).entrySet().stream().map(label -> label.getKey() + "=" + label.getValue()).toList())
+                .exec().getVolumes();
+        if (volumes != null) {
+            volumes.forEach(volume -> found.add("volume " + volume.getName()));
+        }
+        return found;
+    }
+
+    /** The ids of the containers of this job of this context's store. */
+    protected List<String> containersOf(long id) {
+        return containersLabelled(jobLabels(id));
+    }
+
+    /** The ids of the containers of this stage of this job of this context's store. */
+    protected List<String> containersOf(long id, int stage) {
+        Map<String, String> labels = new HashMap<>(jobLabels(id));
+        labels.put(Labels.STAGE, Integer.toString(stage));
+        return containersLabelled(labels);
+    }
+
+    private List<String> containersLabelled(Map<String, String> labels) {
+        return docker().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
+                .map(Container::getId).toList();
+    }
+
+    private Map<String, String> jobLabels(long id) {
+        return Map.of(Labels.STORE, store.value(), Labels.JOB, Long.toString(id));
     }
 
     private URI uri(String path) {

@@ -3,6 +3,9 @@ package io.chainlink.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainlink.ChainlinkApplication;
+import io.chainlink.engine.EngineConnection;
+import io.chainlink.engine.Labels;
+import io.chainlink.job.StoreId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +14,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import io.chainlink.engine.EngineConnection;
 import tools.jackson.databind.JsonNode;
 
 /** A job's status and results outlive the process that ran it. */
@@ -51,8 +53,10 @@ class RestartTest {
             assertThat(job.get("status").asString()).isEqualTo("ERROR");
             assertThat(job.get("error").asString()).isEqualTo("interrupted: the instance running it stopped");
             var docker = second.getBean(EngineConnection.class).client();
+            // Its own store's: other services on this engine have a job with the same id.
+            String store = second.getBean(StoreId.class).value();
             assertThat(docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of("chainlink.job", Long.toString(id))).exec()).isEmpty();
+                    .withLabelFilter(Map.of(Labels.STORE, store, Labels.JOB, Long.toString(id))).exec()).isEmpty();
         }
     }
 
