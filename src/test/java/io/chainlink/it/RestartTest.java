@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainlink.ChainlinkApplication;
 import io.chainlink.engine.EngineConnection;
+import io.chainlink.engine.Labels;
+import io.chainlink.job.StoreId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,8 +53,10 @@ class RestartTest {
             assertThat(job.get("status").asString()).isEqualTo("ERROR");
             assertThat(job.get("error").asString()).isEqualTo("interrupted: the instance running it stopped");
             var docker = second.getBean(EngineConnection.class).client();
+            // Its own store's only: other databases on this engine have a job with this id too.
+            String store = second.getBean(StoreId.class).value();
             assertThat(docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of("chainlink.job", Long.toString(id))).exec()).isEmpty();
+                    .withLabelFilter(Map.of(Labels.STORE, store, Labels.JOB, Long.toString(id))).exec()).isEmpty();
         }
     }
 
