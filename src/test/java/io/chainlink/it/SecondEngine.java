@@ -88,6 +88,7 @@ final class SecondEngine implements AutoCloseable {
                 "--data-root", dir.resolve("data").toString(),
                 "--exec-root", dir.resolve("exec").toString(),
                 "--pidfile", dir.resolve("docker.pid").toString(),
+                "--cgroup-parent", "/" + dir.getFileName(),
                 "--bridge", "none", "--iptables=false", "--live-restore")
                 .redirectErrorStream(true).redirectOutput(Redirect.appendTo(output.toFile()))
                 .start();
@@ -125,6 +126,7 @@ final class SecondEngine implements AutoCloseable {
                 }
             }
             killProcessesLeft();
+            removeCgroups();
             unmount();
             FileSystemUtils.deleteRecursively(dir);
         } catch (IOException e) {
@@ -156,6 +158,27 @@ final class SecondEngine implements AutoCloseable {
         List<ProcessHandle> all = Stream.concat(named.stream().flatMap(ProcessHandle::descendants), named.stream()).toList();
         all.forEach(ProcessHandle::destroyForcibly);
         awaitGone(all);
+    }
+
+    /**
+     * The cgroups of its containers live under a parent named as its directory in every hierarchy
+     * (cgroup v1: one per controller; v2: one); a container killed along with its shim leaves its
+     * own behind, empty.
+     */
+    private void removeCgroups() throws IOException {
+        Path root = Path.of("/sys/fs/cgroup");
+        List<Path> parents;
+        try (Stream<Path> found = Files.walk(root, 2)) {
+            parents = found.filter(path -> path.getFileName() != null && path.getFileName().equals(dir.getFileName())).toList();
+        }
+        for (Path parent : parents) {
+            try (Stream<Path> children = Files.list(parent)) {
+                for (Path child : children.filter(Files::isDirectory).toList()) {
+                    Files.deleteIfExists(child);
+                }
+            }
+            Files.deleteIfExists(parent);
+        }
     }
 
     /** Deepest first, lazily: a mount still busy goes once its last user does. */
