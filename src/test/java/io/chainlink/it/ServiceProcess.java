@@ -23,12 +23,10 @@ final class ServiceProcess implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(90);
 
     private final Process process;
-    private final Path output;
     private final ServiceApi api;
 
-    private ServiceProcess(Process process, Path output, int port) {
+    private ServiceProcess(Process process, int port) {
         this.process = process;
-        this.output = output;
         this.api = new ServiceApi(port);
     }
 
@@ -50,7 +48,7 @@ final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ServiceProcess service = new ServiceProcess(process, output, port);
+        ServiceProcess service = new ServiceProcess(process, port);
         try {
             Awaitility.await("the service process answers on port " + port + " (its output: " + output + ")")
                     .atMost(STARTUP).pollInterval(Duration.ofMillis(200))
@@ -93,11 +91,6 @@ final class ServiceProcess implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    public String toString() {
-        return "service process " + process.pid() + " (its output: " + output + ")";
     }
 
     private static int freePort() {
