@@ -240,7 +240,8 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
             EngineErrors.expectOk(response, "wait for the container");
             response.getBody().transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
-            throw new EngineUnavailableException("waiting for the container failed: " + e.getMessage(), e);
+            throw new EngineUnavailableException("the Docker engine at " + engine.host()
+                    + " could not be reached: the connection broke while waiting for the container: " + e.getMessage(), e);
         }
     }
 

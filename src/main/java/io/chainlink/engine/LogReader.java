@@ -101,7 +101,8 @@ class LogReader {
             EngineErrors.expectOk(response, "read the container's logs");
             frames.copy(response.getBody());
         } catch (IOException e) {
-            throw new EngineUnavailableException("the container's log stream broke: " + e.getMessage(), e);
+            throw new EngineUnavailableException("the Docker engine at " + engine.host()
+                    + " could not be reached: the connection broke while reading the container's logs: " + e.getMessage(), e);
         }
     }
 

@@ -25,14 +25,14 @@ class RestartTest {
         long id;
         JsonNode before;
         try (var first = start(data)) {
-            var api = new Api(first);
+            var api = ServiceApi.of(first);
             id = api.submit("""
                     {"stages": [{"image": "IMAGE", "entrypoint": ["echo", "kept"]}]}""");
             before = api.awaitEnd(id);
             assertThat(before.get("status").asString()).isEqualTo("SUCCEEDED");
         }
         try (var second = start(data)) {
-            var api = new Api(second);
+            var api = ServiceApi.of(second);
             assertThat(api.job(id)).isEqualTo(before);
             assertThat(api.results(id).get(0).get("logs").get("stdout").asString()).endsWith(" kept\n");
         }
@@ -43,13 +43,13 @@ class RestartTest {
         Path data = Files.createTempDirectory("chainlink-restart");
         long id;
         try (var first = start(data)) {
-            var api = new Api(first);
+            var api = ServiceApi.of(first);
             id = api.submit("""
                     {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "60"]}]}""");
             Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> api.job(id).get("status").asString().equals("RUNNING"));
         }
         try (var second = start(data)) {
-            JsonNode job = new Api(second).job(id);
+            JsonNode job = ServiceApi.of(second).job(id);
             assertThat(job.get("status").asString()).isEqualTo("ERROR");
             assertThat(job.get("error").asString()).isEqualTo("interrupted: the instance running it stopped");
             var docker = second.getBean(EngineConnection.class).client();
@@ -64,12 +64,5 @@ class RestartTest {
         // Arguments, because they outrank the test configuration's own data dir.
         return new SpringApplicationBuilder(ChainlinkApplication.class)
                 .run("--server.port=0", "--chainlink.data-dir=" + data, "--chainlink.stop-grace=1s");
-    }
-
-    /** The same HTTP client the engine tests use, for a context this test starts itself. */
-    private static final class Api extends EngineTest {
-        Api(ConfigurableApplicationContext context) {
-            this.port = context.getEnvironment().getProperty("local.server.port", Integer.class);
-        }
     }
 }

@@ -147,7 +147,8 @@ class ChainRunnerTest {
             } catch (IOException e) {
                 throw new AssertionError(e);
             }
-            throw new EngineUnavailableException("the container's log stream broke: Connection reset", new IOException());
+            throw new EngineUnavailableException("the Docker engine at unix:///var/run/docker.sock could not be reached:"
+                    + " the connection broke while reading the container's logs: Connection reset", new IOException());
         });
 
         Job job = run(claimed(2));
