@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
 import io.chainlink.config.ChainlinkProperties;
+import io.chainlink.metrics.ChainlinkMetrics;
 import io.chainlink.stage.PullPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +39,10 @@ public class ImagePuller implements AutoCloseable {
     private final Duration timeout;
     private final Duration stall;
     private final ExecutorService pulls;
+    private final ChainlinkMetrics metrics;
 
-    public ImagePuller(EngineConnection engine, EngineCalls calls, RegistryCredentials credentials, ChainlinkProperties properties) {
+    public ImagePuller(EngineConnection engine, EngineCalls calls, RegistryCredentials credentials, ChainlinkProperties properties,
+                       ChainlinkMetrics metrics) {
         this.engine = engine;
         this.calls = calls;
         this.credentials = credentials;
@@ -50,6 +53,7 @@ public class ImagePuller implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.metrics = metrics;
     }
 
     /**
@@ -119,7 +123,10 @@ public class ImagePuller implements AutoCloseable {
                     : Optional.of("image " + image + " is not present and its pull policy is never");
         }
         // Under "always" a failed pull fails the job: an older local copy is not what was asked for.
-        return pull(image);
+        long started = System.nanoTime();
+        Optional<String> failure = pull(image);
+        metrics.pullEnded(Duration.ofNanos(System.nanoTime() - started), failure.isEmpty());
+        return failure;
     }
 
     private boolean isPresent(String image) {

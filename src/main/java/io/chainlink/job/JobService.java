@@ -1,6 +1,7 @@
 package io.chainlink.job;
 
 import io.chainlink.config.ChainlinkProperties;
+import io.chainlink.metrics.ChainlinkMetrics;
 import io.chainlink.stage.StageSpec;
 import java.io.OutputStream;
 import io.chainlink.stage.StageStatus;
@@ -34,6 +35,7 @@ public class JobService implements AutoCloseable {
     private final Clock clock;
     private final QueueGauge queue;
     private final ResultsWriter results;
+    private final ChainlinkMetrics metrics;
     /** Recounts the queue for {@link QueueGauge}, off the submissions' path. */
     private final ExecutorService queueCounter = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "chainlink-queue-count");
@@ -43,7 +45,7 @@ public class JobService implements AutoCloseable {
     private final Semaphore waiters = new Semaphore(MAX_WAITERS);
 
     public JobService(JobRepository repository, JobLifecycle lifecycle, ResultsWriter results, JobEvents events, ChainlinkProperties properties,
-                      Clock clock) {
+                      Clock clock, ChainlinkMetrics metrics) {
         this.repository = repository;
         this.lifecycle = lifecycle;
         this.results = results;
@@ -51,6 +53,9 @@ public class JobService implements AutoCloseable {
         this.properties = properties;
         this.clock = clock;
         this.queue = new QueueGauge(repository::countQueued, queueCounter, System::nanoTime);
+        this.metrics = metrics;
+        metrics.watchQueue(queue::latest);
+        metrics.watchRunning(repository::countRunning);
     }
 
     @Override
@@ -70,6 +75,7 @@ public class JobService implements AutoCloseable {
         Instant now = clock.instant();
         long id = repository.insert(stages, now);
         queue.added();
+        metrics.jobSubmitted();
         events.queued().fire();
         log.debug("job {} queued with {} stages", id, stages.size());
         List<Job.Stage> pending = new ArrayList<>();
@@ -119,6 +125,7 @@ public class JobService implements AutoCloseable {
             case ALREADY_ENDED -> throw new JobAlreadyEndedException(find(id));
             case CANCELLED -> {
                 events.settled().fire();
+                metrics.jobFinished(JobStatus.CANCELLED);
                 log.info("job {} cancelled before it ran", id);
             }
             case REQUESTED -> {

@@ -6,6 +6,7 @@ import io.chainlink.job.JobEvents;
 import io.chainlink.job.JobLifecycle;
 import io.chainlink.job.JobLifecycle.Expired;
 import io.chainlink.job.JobStatus;
+import io.chainlink.metrics.ChainlinkMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -32,16 +33,18 @@ public class Recovery implements SmartLifecycle {
     private final JobEvents events;
     private final ChainlinkProperties properties;
     private final Clock clock;
+    private final ChainlinkMetrics metrics;
     private volatile Thread thread;
 
     public Recovery(JobLifecycle lifecycle, ContainerEngine engine, InterruptionPolicy interruption, JobEvents events,
-                    ChainlinkProperties properties, Clock clock) {
+                    ChainlinkProperties properties, Clock clock, ChainlinkMetrics metrics) {
         this.lifecycle = lifecycle;
         this.engine = engine;
         this.interruption = interruption;
         this.events = events;
         this.properties = properties;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -103,6 +106,7 @@ public class Recovery implements SmartLifecycle {
         if (lifecycle.settleExpired(job.id(), outcome, error, clock.instant())) {
             log.warn("job {} lost its instance; ended {}", job.id(), outcome);
             events.settled().fire();
+            metrics.jobFinished(outcome);
         }
     }
 

@@ -7,6 +7,7 @@ import io.chainlink.job.JobEvents;
 import io.chainlink.job.JobLifecycle;
 import io.chainlink.job.JobLifecycle.ClaimedJob;
 import io.chainlink.job.Signal;
+import io.chainlink.metrics.ChainlinkMetrics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ public class WorkerPool implements SmartLifecycle {
     private volatile boolean accepting;
 
     public WorkerPool(JobLifecycle lifecycle, ChainRunner runner, ContainerEngine engine, EngineAvailability availability,
-                      JobEvents events, Instance instance, ChainlinkProperties properties, Clock clock) {
+                      JobEvents events, Instance instance, ChainlinkProperties properties, Clock clock, ChainlinkMetrics metrics) {
         this.lifecycle = lifecycle;
         this.runner = runner;
         this.engine = engine;
@@ -51,6 +52,7 @@ public class WorkerPool implements SmartLifecycle {
         this.instance = instance;
         this.properties = properties;
         this.clock = clock;
+        metrics.watchWorkers(running::size, properties.workers());
     }
 
     @Override
