@@ -63,7 +63,7 @@ public class ImagePuller implements AutoCloseable {
      */
     public void prepare(Map<String, PullPolicy> images, BooleanSupplier stopping) {
         Map<String, Future<Optional<String>>> pending = new java.util.LinkedHashMap<>();
-        images.forEach((image, policy) -> pending.put(image, pulls.submit(() -> prepare(image, policy))));
+        images.forEach((image, policy) -> pending.put(image, pulls.submit(LogContext.carried(() -> prepare(image, policy)))));
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> failures = new ArrayList<>();
         pending.forEach((image, future) -> {

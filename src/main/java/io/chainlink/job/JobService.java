@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 
 /** Submitting jobs and reading them back; running them is the worker pool's. */
@@ -77,7 +78,9 @@ public class JobService implements AutoCloseable {
         queue.added();
         metrics.jobSubmitted();
         events.queued().fire();
-        log.debug("job {} queued with {} stages", id, stages.size());
+        try (var context = MDC.putCloseable("job", Long.toString(id))) {
+            log.debug("job {} queued with {} stages", id, stages.size());
+        }
         List<Job.Stage> pending = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
             pending.add(new Job.Stage(i, stages.get(i).image(), StageStatus.PENDING, null, false, null, null));

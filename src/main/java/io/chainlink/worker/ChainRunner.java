@@ -100,6 +100,7 @@ public class ChainRunner {
             log.error("job {} broke", job.id(), e);
             ending = Ending.error("internal error: " + e);
         } finally {
+            MDC.remove("stage");
             // Whatever happened above, even an Error, the job ends or goes back to the queue.
             end(job, run, abort, ending);
             // Off the path between the last stage's exit and the job being reported done.
@@ -139,6 +140,7 @@ public class ChainRunner {
             if (abort.requested()) {
                 return Ending.error("aborted"); // end() says why
             }
+            MDC.put("stage", Integer.toString(index));
             StageSpec spec = job.stages().get(index);
             String container;
             try {

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -111,8 +112,10 @@ public class WorkerPool implements SmartLifecycle {
     void cancel(long job) {
         Abort abort = running.get(job);
         if (abort != null) {
-            log.info("job {} cancelled; stopping it", job);
-            abort.request(Abort.Reason.CANCEL, engine);
+            try (var context = MDC.putCloseable("job", Long.toString(job))) {
+                log.info("job {} cancelled; stopping it", job);
+                abort.request(Abort.Reason.CANCEL, engine);
+            }
         }
     }
 
