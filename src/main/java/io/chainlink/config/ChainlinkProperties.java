@@ -37,6 +37,8 @@ import org.springframework.validation.annotation.Validated;
  * @param sweepInterval how often containers and volumes of ended jobs are looked for and removed
  * @param pullStall     how long a pull may go without a word of progress from the engine before it
  *                      is abandoned, well within {@code pull-timeout}
+ * @param retention     how long an ended job, with its stages, results and logs, is kept after it
+ *                      ended; then it is deleted. 0 keeps every job
  */
 @Validated
 @ConfigurationProperties("chainlink")
@@ -59,7 +61,8 @@ public record ChainlinkProperties(
         @DefaultValue("fail") Recovery recovery,
         @DefaultValue("3") @Min(1) @Max(100) int maxAttempts,
         @DefaultValue("1m") Duration sweepInterval,
-        @DefaultValue("1m") Duration pullStall) {
+        @DefaultValue("1m") Duration pullStall,
+        @DefaultValue("30d") Duration retention) {
 
     public ChainlinkProperties {
         requirePositive("chainlink.poll-interval", pollInterval);
@@ -68,6 +71,9 @@ public record ChainlinkProperties(
         requirePositive("chainlink.engine-timeout", engineTimeout);
         requirePositive("chainlink.sweep-interval", sweepInterval);
         requirePositive("chainlink.pull-stall", pullStall);
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("chainlink.retention must not be negative (0 keeps every job); got " + retention);
+        }
         if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
             throw new IllegalArgumentException("chainlink.lease must be at least 3s (a heartbeat a second); got " + lease);
         }
