@@ -10,22 +10,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
  * What an operator watches, over HTTP: health with the database and the engine, info with both
- * versions, Prometheus metrics of the jobs run, and JSON log lines that carry their job and stage.
- * Logging is set per process: this context is closed after its tests, and the next one started
- * prints plain lines again.
+ * versions, and Prometheus metrics of the jobs run. (JSON logs: JsonLogsTest.)
  */
-@TestPropertySource(properties = {"logging.structured.format.console=ecs", "chainlink.log-limit=1KB"})
-@DirtiesContext
-@ExtendWith(OutputCaptureExtension.class)
+@TestPropertySource(properties = "chainlink.log-limit=1KB")
 class ObservabilityTest extends EngineTest {
 
     @Test
@@ -95,30 +87,6 @@ class ObservabilityTest extends EngineTest {
         assertThat(value(after, "chainlink_jobs_running")).isZero();
         assertThat(value(after, "chainlink_workers_busy")).isZero();
         assertThat(value(after, "chainlink_workers_size")).isEqualTo(2);
-    }
-
-    @Test
-    void aJobsLogLinesAreJsonWithTheJobAndStageAsFields(CapturedOutput output) {
-        long id = submit("""
-                {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}, {"image": "IMAGE", "entrypoint": ["true"]}]}""");
-        awaitEnd(id);
-
-        JsonNode stageLine = Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> line(output, "job " + id + " stage 1 SUCCEEDED (exit 0)"), line -> line != null);
-        assertThat(stageLine.get("job").asString()).isEqualTo(Long.toString(id));
-        assertThat(stageLine.get("stage").asString()).isEqualTo("1");
-        JsonNode endLine = line(output, "job " + id + " SUCCEEDED");
-        assertThat(endLine.get("job").asString()).isEqualTo(Long.toString(id));
-        assertThat(endLine.has("stage")).as("the job's own line names no stage").isFalse();
-    }
-
-    /** The JSON log line whose message is {@code message}, or null. */
-    private static JsonNode line(CapturedOutput output, String message) {
-        return output.getOut().lines()
-                .filter(line -> line.startsWith("{"))
-                .map(JSON::readTree)
-                .filter(line -> message.equals(line.path("message").asString()))
-                .findFirst().orElse(null);
     }
 
     /** {@code version} and {@code apiVersion} are what the engine itself says. */
