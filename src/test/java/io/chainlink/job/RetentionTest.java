@@ -115,9 +115,8 @@ class RetentionTest {
     @Test
     void aBacklogGoesInBatchesOldestFirst() {
         int backlog = 2 * Retention.BATCH + 1;
-        for (int i = 0; i < backlog; i++) {
-            db.repository.insert(List.of(), NOW.minus(DAY.multipliedBy(60)));
-        }
+        db.jdbc.sql("INSERT INTO jobs (status, created_at) SELECT 'QUEUED', :at FROM SYSTEM_RANGE(1, :n)")
+                .param("at", NOW.minus(DAY.multipliedBy(60)).atOffset(ZoneOffset.UTC)).param("n", backlog).update();
         // Ended in the reverse order of their ids: the newest job ended first.
         db.jdbc.sql("UPDATE jobs SET status = 'SUCCEEDED', finished_at = created_at - id * INTERVAL '1' SECOND").update();
         Retention retention = retention("30d");
