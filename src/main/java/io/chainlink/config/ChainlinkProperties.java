@@ -43,6 +43,8 @@ import org.springframework.validation.annotation.Validated;
  * @param clients       who may use the API, each with a bearer token; none: the service runs open,
  *                      on the loopback address, for its one local user
  * @param auth          {@code none} lets everyone in as admin, wherever the service listens
+ * @param retention     how long an ended job, with its stages, results and logs, is kept after it
+ *                      ended; then it is deleted. 0 keeps every job
  */
 @Validated
 @ConfigurationProperties("chainlink")
@@ -67,7 +69,8 @@ public record ChainlinkProperties(
         @DefaultValue("1m") Duration sweepInterval,
         @DefaultValue("1m") Duration pullStall,
         @DefaultValue List<@Valid Client> clients,
-        @DefaultValue("tokens") Auth auth) {
+        @DefaultValue("tokens") Auth auth,
+        @DefaultValue("30d") Duration retention) {
 
     public ChainlinkProperties {
         requirePositive("chainlink.poll-interval", pollInterval);
@@ -76,6 +79,9 @@ public record ChainlinkProperties(
         requirePositive("chainlink.engine-timeout", engineTimeout);
         requirePositive("chainlink.sweep-interval", sweepInterval);
         requirePositive("chainlink.pull-stall", pullStall);
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("chainlink.retention must not be negative (0 keeps every job); got " + retention);
+        }
         if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
             throw new IllegalArgumentException("chainlink.lease must be at least 3s (a heartbeat a second); got " + lease);
         }

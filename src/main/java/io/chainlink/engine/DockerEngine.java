@@ -159,7 +159,7 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     @Override
     public StageOutcome await(String container, StageSpec spec, OutputStream stdout, OutputStream stderr) {
         AtomicBoolean killed = new AtomicBoolean();
-        ScheduledFuture<?> timeout = timers.schedule(() -> killed.set(killIfRunning(container)),
+        ScheduledFuture<?> timeout = timers.schedule(LogContext.carried(() -> killed.set(killIfRunning(container))),
                 spec.timeoutMillis(), TimeUnit.MILLISECONDS);
         Watchdog watchdog = new Watchdog();
         ScheduledFuture<?> giveUp = timers.schedule(watchdog::fire,

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
 import io.chainlink.config.ChainlinkProperties;
+import io.chainlink.metrics.ChainlinkMetrics;
 import io.chainlink.stage.PullPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +39,10 @@ public class ImagePuller implements AutoCloseable {
     private final Duration timeout;
     private final Duration stall;
     private final ExecutorService pulls;
+    private final ChainlinkMetrics metrics;
 
-    public ImagePuller(EngineConnection engine, EngineCalls calls, RegistryCredentials credentials, ChainlinkProperties properties) {
+    public ImagePuller(EngineConnection engine, EngineCalls calls, RegistryCredentials credentials, ChainlinkProperties properties,
+                       ChainlinkMetrics metrics) {
         this.engine = engine;
         this.calls = calls;
         this.credentials = credentials;
@@ -50,6 +53,7 @@ public class ImagePuller implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.metrics = metrics;
     }
 
     /**
@@ -59,7 +63,7 @@ public class ImagePuller implements AutoCloseable {
      */
     public void prepare(Map<String, PullPolicy> images, String tenant, BooleanSupplier stopping) {
         Map<String, Future<Optional<String>>> pending = new java.util.LinkedHashMap<>();
-        images.forEach((image, policy) -> pending.put(image, pulls.submit(() -> prepare(image, policy, tenant))));
+        images.forEach((image, policy) -> pending.put(image, pulls.submit(LogContext.carried(() -> prepare(image, policy, tenant)))));
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> failures = new ArrayList<>();
         pending.forEach((image, future) -> {
@@ -125,7 +129,10 @@ public class ImagePuller implements AutoCloseable {
                     : Optional.of("image " + image + " is not present and its pull policy is never");
         }
         // Under "always" a failed pull fails the job: an older local copy is not what was asked for.
-        return pull(image, tenant);
+        long started = System.nanoTime();
+        Optional<String> failure = pull(image, tenant);
+        metrics.pullEnded(Duration.ofNanos(System.nanoTime() - started), failure.isEmpty());
+        return failure;
     }
 
     private boolean isPresent(String image) {

@@ -58,7 +58,7 @@ public class LeftoverSweeper {
      * out a whole call deadline). Past {@link #PENDING} waiting removals the caller does it.
      */
     public void removeLater(List<String> containers, String volume) {
-        removals.execute(() -> remove(containers, volume));
+        removals.execute(LogContext.carried(() -> remove(containers, volume)));
     }
 
     /** Removes containers (forced: a running one is killed), then the volume they shared, if they all went. */

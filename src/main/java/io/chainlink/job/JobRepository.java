@@ -111,6 +111,11 @@ public class JobRepository {
                 .param("tenant", tenant).query(Long.class).single();
     }
 
+    /** Cheap enough for every metrics scrape, unlike the queue's count: at most every instance's workers are RUNNING. */
+    public long countRunning() {
+        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE status = 'RUNNING'").query(Long.class).single();
+    }
+
     public void appendLog(long job, int idx, LogStream stream, int seq, byte[] data) {
         jdbc.sql("INSERT INTO stage_logs (job_id, idx, stream, seq, data) VALUES (:job, :idx, :stream, :seq, :data)")
                 .param("job", job).param("idx", idx).param("stream", stream.key())

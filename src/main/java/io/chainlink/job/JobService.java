@@ -3,6 +3,7 @@ package io.chainlink.job;
 import io.chainlink.auth.Caller;
 import io.chainlink.auth.ForbiddenException;
 import io.chainlink.config.ChainlinkProperties;
+import io.chainlink.metrics.ChainlinkMetrics;
 import io.chainlink.stage.StageSpec;
 import java.io.OutputStream;
 import io.chainlink.stage.StageStatus;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 
 /** Submitting jobs and reading them back; running them is the worker pool's. */
@@ -38,6 +40,7 @@ public class JobService implements AutoCloseable {
     private final Clock clock;
     private final QueueGauge queue;
     private final ResultsWriter results;
+    private final ChainlinkMetrics metrics;
     /** Recounts the queue for {@link QueueGauge}, off the submissions' path. */
     private final ExecutorService queueCounter = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "chainlink-queue-count");
@@ -46,8 +49,8 @@ public class JobService implements AutoCloseable {
     });
     private final Semaphore waiters = new Semaphore(MAX_WAITERS);
 
-    public JobService(JobRepository repository, JobLifecycle lifecycle, TenantQuotas quotas, ResultsWriter results, JobEvents events, ChainlinkProperties properties,
-                      Clock clock) {
+    public JobService(JobRepository repository, JobLifecycle lifecycle, TenantQuotas quotas, ResultsWriter results, JobEvents events,
+                      ChainlinkProperties properties, Clock clock, ChainlinkMetrics metrics) {
         this.repository = repository;
         this.lifecycle = lifecycle;
         this.quotas = quotas;
@@ -56,6 +59,9 @@ public class JobService implements AutoCloseable {
         this.properties = properties;
         this.clock = clock;
         this.queue = new QueueGauge(repository::countQueued, queueCounter, System::nanoTime);
+        this.metrics = metrics;
+        metrics.watchQueue(queue::latest);
+        metrics.watchRunning(repository::countRunning);
     }
 
     @Override
@@ -82,8 +88,11 @@ public class JobService implements AutoCloseable {
         Instant now = clock.instant();
         long id = repository.insert(caller.tenant(), stages, now);
         queue.added();
+        metrics.jobSubmitted();
         events.queued().fire();
-        log.debug("job {} queued with {} stages", id, stages.size());
+        try (var context = MDC.putCloseable("job", Long.toString(id))) {
+            log.debug("job {} queued with {} stages", id, stages.size());
+        }
         List<Job.Stage> pending = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
             pending.add(new Job.Stage(i, stages.get(i).image(), StageStatus.PENDING, null, false, null, null));
@@ -137,6 +146,7 @@ public class JobService implements AutoCloseable {
             case ALREADY_ENDED -> throw new JobAlreadyEndedException(find(caller, id));
             case CANCELLED -> {
                 events.settled().fire();
+                metrics.jobFinished(JobStatus.CANCELLED);
                 log.info("job {} cancelled before it ran", id);
             }
             case REQUESTED -> {

@@ -1,5 +1,6 @@
 package io.chainlink.job;
 
+import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,14 +42,35 @@ final class QueueGauge {
         Count known = last;
         if (known == null) {
             known = firstCount();
-        } else if (nanoTime.getAsLong() - known.nextAt() >= 0 && recounting.compareAndSet(false, true)) {
+        } else {
+            recountIfDue(known);
+        }
+        return estimate(known);
+    }
+
+    /**
+     * The estimate for a metrics scrape, which never waits for a count: empty until the first count,
+     * which this starts off the caller's path. A stale count is redone as for {@link #estimate()},
+     * so scrapes, however frequent, count no more often than submissions do.
+     */
+    OptionalLong latest() {
+        Count known = last;
+        recountIfDue(known);
+        return known == null ? OptionalLong.empty() : OptionalLong.of(estimate(known));
+    }
+
+    private long estimate(Count known) {
+        return known.queued() + submitted.get() - known.submittedBefore();
+    }
+
+    private void recountIfDue(Count known) {
+        if ((known == null || nanoTime.getAsLong() - known.nextAt() >= 0) && recounting.compareAndSet(false, true)) {
             try {
                 recounter.execute(this::recount);
             } catch (RuntimeException e) {
                 recounting.set(false); // refused (shutting down): the last count stands
             }
         }
-        return known.queued() + submitted.get() - known.submittedBefore();
     }
 
     void added() {

@@ -15,10 +15,13 @@ import io.chainlink.job.JobRepository;
 import io.chainlink.job.JobStatus;
 import io.chainlink.job.LogStream;
 import io.chainlink.job.StageLogWriter;
+import io.chainlink.metrics.ChainlinkMetrics;
 import io.chainlink.stage.PullPolicy;
 import io.chainlink.stage.StageSpec;
 import io.chainlink.stage.StageStatus;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,10 +51,11 @@ public class ChainRunner {
     private final Instance instance;
     private final Clock clock;
     private final long logLimit;
+    private final ChainlinkMetrics metrics;
 
     public ChainRunner(ContainerEngine engine, EngineAvailability availability, JobLifecycle lifecycle,
                        JobRepository repository, JobEvents events, InterruptionPolicy interruption, Instance instance,
-                       Clock clock, ChainlinkProperties properties) {
+                       Clock clock, ChainlinkProperties properties, ChainlinkMetrics metrics) {
         this.engine = engine;
         this.availability = availability;
         this.lifecycle = lifecycle;
@@ -61,6 +65,7 @@ public class ChainRunner {
         this.instance = instance;
         this.clock = clock;
         this.logLimit = properties.logLimit().toBytes();
+        this.metrics = metrics;
     }
 
     /** How a run ended, before it is written. */
@@ -92,11 +97,14 @@ public class ChainRunner {
 
     /** Makes the job's images present; a failure is kept, for {@link #run(Prepared, Abort)} to end the job with. */
     Prepared prepare(ClaimedJob job, Abort abort) {
+        MDC.put("job", Long.toString(job.id())); // also on a pull thread, whose pulls carry it on
         try {
             engine.prepareImages(images(job.stages()), job.tenant(), abort::requested);
             return new Prepared(job, null);
         } catch (RuntimeException e) {
             return new Prepared(job, e);
+        } finally {
+            MDC.remove("job");
         }
     }
 
@@ -125,6 +133,7 @@ public class ChainRunner {
             log.error("job {} broke", job.id(), e);
             ending = Ending.error("internal error: " + e);
         } finally {
+            MDC.remove("stage");
             // Whatever happened above, even an Error, the job ends or goes back to the queue.
             end(job, run, abort, ending);
             // Off the path between the last stage's exit and the job being reported done.
@@ -149,6 +158,7 @@ public class ChainRunner {
             }
             if (lifecycle.settle(job.id(), instance.id(), ending.status(), ending.error(), clock.instant())) {
                 events.settled().fire();
+                metrics.jobFinished(ending.status());
                 log.info("job {} {}{}", job.id(), ending.status(), ending.error() == null ? "" : ": " + ending.error());
             } else {
                 log.warn("job {} was no longer this instance's when it ended {}; left as it was", job.id(), ending.status());
@@ -163,6 +173,7 @@ public class ChainRunner {
             if (abort.requested()) {
                 return Ending.error("aborted"); // end() says why
             }
+            MDC.put("stage", Integer.toString(index));
             StageSpec spec = job.stages().get(index);
             String container;
             try {
@@ -204,24 +215,30 @@ public class ChainRunner {
             throw new EngineException("stage " + index + ": " + e.getMessage(), e); // refused: it never ran
         }
         run.stageBegan = true;
-        if (!lifecycle.startStage(job.id(), index, clock.instant())) {
+        Instant started = clock.instant();
+        if (!lifecycle.startStage(job.id(), index, started)) {
             throw new IllegalStateException("stage " + index + " was no longer pending");
         }
         StageOutcome outcome;
-        try (var stdout = new StageLogWriter(repository, job.id(), index, LogStream.STDOUT, logLimit);
-             var stderr = new StageLogWriter(repository, job.id(), index, LogStream.STDERR, logLimit)) {
+        var stdout = new StageLogWriter(repository, job.id(), index, LogStream.STDOUT, logLimit);
+        var stderr = new StageLogWriter(repository, job.id(), index, LogStream.STDERR, logLimit);
+        try (stdout; stderr) {
             outcome = engine.await(container, spec, stdout, stderr);
         } catch (EngineUnavailableException e) {
             // Cut short by the engine: the stage ends ERROR with the output it had (settle does it).
             throw new EngineUnavailableException("stage " + index + ": " + e.getMessage(), e);
         } catch (EngineException e) {
             throw new EngineException("stage " + index + ": " + e.getMessage(), e);
+        } finally {
+            metrics.logDropped(stdout.dropped() + stderr.dropped());
         }
         StageStatus status = abort.reason() == Abort.Reason.CANCEL ? StageStatus.CANCELLED
                 : abort.reason() == Abort.Reason.SHUTDOWN ? StageStatus.ERROR
                 : outcome.succeeded() ? StageStatus.SUCCEEDED : StageStatus.FAILED;
         StageEnd end = new StageEnd(status, outcome.exitCode(), outcome.killed(), outcome.state(), clock.instant());
-        if (!lifecycle.endStage(job.id(), index, end)) {
+        if (lifecycle.endStage(job.id(), index, end)) {
+            metrics.stageEnded(status, Duration.between(started, end.finishedAt()));
+        } else {
             log.warn("job {} stage {} was no longer running when it ended {}; left as it was", job.id(), index, status);
         }
         log.info("job {} stage {} {} (exit {}{})", job.id(), index, status, outcome.exitCode(),

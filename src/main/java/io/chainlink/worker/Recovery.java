@@ -6,10 +6,12 @@ import io.chainlink.job.JobEvents;
 import io.chainlink.job.JobLifecycle;
 import io.chainlink.job.JobLifecycle.Expired;
 import io.chainlink.job.JobStatus;
+import io.chainlink.metrics.ChainlinkMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -32,16 +34,18 @@ public class Recovery implements SmartLifecycle {
     private final JobEvents events;
     private final ChainlinkProperties properties;
     private final Clock clock;
+    private final ChainlinkMetrics metrics;
     private volatile Thread thread;
 
     public Recovery(JobLifecycle lifecycle, ContainerEngine engine, InterruptionPolicy interruption, JobEvents events,
-                    ChainlinkProperties properties, Clock clock) {
+                    ChainlinkProperties properties, Clock clock, ChainlinkMetrics metrics) {
         this.lifecycle = lifecycle;
         this.engine = engine;
         this.interruption = interruption;
         this.events = events;
         this.properties = properties;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -81,21 +85,27 @@ public class Recovery implements SmartLifecycle {
     /** Ends, by the policy, every running job whose owner stopped renewing its lease. */
     void settleExpired() {
         for (Expired job : lifecycle.expired(clock.instant())) {
-            // Stage runs are not idempotent: what the lost run made goes first, then the job moves.
-            boolean cleaned = engine.removeLeftovers(job.id());
-            if (job.cancelRequested()) {
-                settle(job, JobStatus.CANCELLED, null);
-            } else if (interruption.runsAgain(job.attempt())) {
-                if (!cleaned) {
-                    continue; // the engine is away: its old containers could still run; next round
-                }
-                if (lifecycle.requeueExpired(job.id(), clock.instant())) {
-                    log.warn("job {} lost its instance; queued to run again (attempt {} was cut short)", job.id(), job.attempt());
-                    events.queued().fire();
-                }
-            } else {
-                settle(job, JobStatus.ERROR, interruption.error(job.attempt()));
+            try (var context = MDC.putCloseable("job", Long.toString(job.id()))) {
+                settleExpired(job);
             }
+        }
+    }
+
+    private void settleExpired(Expired job) {
+        // Stage runs are not idempotent: what the lost run made goes first, then the job moves.
+        boolean cleaned = engine.removeLeftovers(job.id());
+        if (job.cancelRequested()) {
+            settle(job, JobStatus.CANCELLED, null);
+        } else if (interruption.runsAgain(job.attempt())) {
+            if (!cleaned) {
+                return; // the engine is away: its old containers could still run; next round
+            }
+            if (lifecycle.requeueExpired(job.id(), clock.instant())) {
+                log.warn("job {} lost its instance; queued to run again (attempt {} was cut short)", job.id(), job.attempt());
+                events.queued().fire();
+            }
+        } else {
+            settle(job, JobStatus.ERROR, interruption.error(job.attempt()));
         }
     }
 
@@ -103,6 +113,7 @@ public class Recovery implements SmartLifecycle {
         if (lifecycle.settleExpired(job.id(), outcome, error, clock.instant())) {
             log.warn("job {} lost its instance; ended {}", job.id(), outcome);
             events.settled().fire();
+            metrics.jobFinished(outcome);
         }
     }
 

@@ -8,6 +8,7 @@ import io.chainlink.job.JobLifecycle;
 import io.chainlink.job.JobLifecycle.ClaimedJob;
 import io.chainlink.job.Signal;
 import io.chainlink.job.TenantQuotas;
+import io.chainlink.metrics.ChainlinkMetrics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -61,7 +63,8 @@ public class WorkerPool implements SmartLifecycle {
     private volatile boolean accepting;
 
     public WorkerPool(JobLifecycle lifecycle, ChainRunner runner, ContainerEngine engine, EngineAvailability availability,
-                      JobEvents events, Instance instance, TenantQuotas quotas, ChainlinkProperties properties, Clock clock) {
+                      JobEvents events, Instance instance, TenantQuotas quotas, ChainlinkProperties properties, Clock clock,
+                      ChainlinkMetrics metrics) {
         this.lifecycle = lifecycle;
         this.runner = runner;
         this.engine = engine;
@@ -71,6 +74,7 @@ public class WorkerPool implements SmartLifecycle {
         this.quotas = quotas;
         this.properties = properties;
         this.clock = clock;
+        metrics.watchWorkers(running::size, properties.workers());
     }
 
     @Override
@@ -162,8 +166,10 @@ public class WorkerPool implements SmartLifecycle {
     void cancel(long job) {
         Abort abort = running.get(job);
         if (abort != null) {
-            log.info("job {} cancelled; stopping it", job);
-            abort.request(Abort.Reason.CANCEL, engine);
+            try (var context = MDC.putCloseable("job", Long.toString(job))) {
+                log.info("job {} cancelled; stopping it", job);
+                abort.request(Abort.Reason.CANCEL, engine);
+            }
         }
     }
 

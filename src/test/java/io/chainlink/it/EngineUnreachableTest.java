@@ -36,4 +36,14 @@ class EngineUnreachableTest extends EngineTest {
                         && job(second).get("status").asString().equals("QUEUED"));
         assertThat(job(first).get("attempt").asInt()).isZero();
     }
+
+    @Test
+    void infoStillShowsTheServicesVersionAndWhyTheEnginesIsMissing() {
+        Response info = get("/actuator/info");
+
+        assertThat(info.status()).as(info.text()).isEqualTo(200);
+        assertThat(info.body().at("/build/version").asString()).isNotBlank();
+        assertThat(info.body().at("/engine/error").asString()).contains("127.0.0.1:9");
+        assertThat(info.body().at("/engine/version").isMissingNode()).isTrue();
+    }
 }

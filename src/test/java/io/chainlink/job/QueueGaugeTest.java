@@ -97,4 +97,32 @@ class QueueGaugeTest {
         recounts.poll().run();
         assertThat(gauge.estimate()).isEqualTo(1);
     }
+
+    @Test
+    void aScrapeNeverCountsInTheCallerAndStartsTheFirstCount() {
+        assertThat(gauge.latest()).isEmpty();
+        assertThat(gauge.latest()).isEmpty();
+        assertThat(counts).as("nothing counted in the caller").hasValue(0);
+        assertThat(recounts).as("one count at a time").hasSize(1);
+
+        recounts.poll().run();
+        gauge.added();
+        assertThat(gauge.latest()).hasValue(6);
+    }
+
+    @Test
+    void scrapesCountNoMoreOftenThanSubmissions() {
+        gauge.estimate();
+        queued.set(2);
+        now.addAndGet(999 * MS);
+        assertThat(gauge.latest()).hasValue(5);
+        assertThat(recounts).isEmpty();
+
+        now.addAndGet(MS);
+        assertThat(gauge.latest()).as("still the old count").hasValue(5);
+        assertThat(recounts).hasSize(1);
+        recounts.poll().run();
+        assertThat(gauge.latest()).hasValue(2);
+        assertThat(counts).hasValue(2);
+    }
 }

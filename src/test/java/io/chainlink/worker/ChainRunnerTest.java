@@ -14,11 +14,14 @@ import io.chainlink.job.Job;
 import io.chainlink.job.JobEvents;
 import io.chainlink.job.JobLifecycle.ClaimedJob;
 import io.chainlink.job.JobStatus;
+import io.chainlink.metrics.ChainlinkMetrics;
 import io.chainlink.stage.PullPolicy;
 import io.chainlink.stage.StageSpec;
 import io.chainlink.stage.StageStatus;
 import io.chainlink.support.TestDatabase;
 import io.chainlink.support.TestProperties;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Clock;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,9 +51,15 @@ class ChainRunnerTest {
             new EngineConnection(TestProperties.of(Map.of("chainlink.docker-host", "unix:///nonexistent/docker.sock"))),
             new EngineCalls(properties));
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
     private ChainRunner runner() {
+        return runner(engine, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private ChainRunner runner(FakeEngine engine, Clock clock) {
         return new ChainRunner(engine, availability, db.lifecycle, db.repository, new JobEvents(),
-                new InterruptionPolicy(properties), new Instance(properties), Clock.fixed(NOW, ZoneOffset.UTC), properties);
+                new InterruptionPolicy(properties), new Instance(properties), clock, properties, new ChainlinkMetrics(meters));
     }
 
     private ClaimedJob claimed(int stages) {
@@ -78,6 +88,41 @@ class ChainRunnerTest {
         assertThat(stages(job)).containsExactly(StageStatus.SUCCEEDED, StageStatus.SUCCEEDED);
         assertThat(engine.calls).containsExactly("prepare [chainlink-test/busybox:latest]", "volume",
                 "create 0", "start c0", "await c0", "create 1", "start c1", "await c1", "remove [c0, c1] v");
+    }
+
+    @Test
+    void aRunIsCountedByOutcomeWithItsStagesTimeAndTheOutputItDropped() {
+        properties = TestProperties.of(Map.of("chainlink.instance-id", OWNER, "chainlink.log-limit", "4B"));
+        AtomicReference<Instant> now = new AtomicReference<>(NOW);
+        engine.stages.put(0, (container, stdout) -> {
+            FakeEngine.printsAndExits("hello\n", 0).await(container, stdout);
+            now.set(NOW.plusMillis(1500));
+            return FakeEngine.exit(3);
+        });
+
+        runner(engine, new Clock() {
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+        }).run(claimed(2), new Abort());
+
+        assertThat(meters.get("chainlink.jobs.finished").tag("status", "FAILED").counter().count()).isEqualTo(1);
+        assertThat(meters.get("chainlink.jobs.finished").tag("status", "SUCCEEDED").counter().count()).isZero();
+        Timer stage = meters.get("chainlink.stage.duration").tag("status", "FAILED").timer();
+        assertThat(stage.count()).as("the skipped stage never ran").isEqualTo(1);
+        assertThat(stage.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1500);
+        assertThat(meters.get("chainlink.log.dropped").counter().count()).as("6 bytes, 4 kept").isEqualTo(2);
     }
 
     @Test
@@ -199,9 +244,7 @@ class ChainRunnerTest {
                 return container;
             }
         };
-        new ChainRunner(cancelsOnCreate, availability, db.lifecycle, db.repository, new JobEvents(),
-                new InterruptionPolicy(properties), new Instance(properties), Clock.fixed(NOW, ZoneOffset.UTC), properties)
-                .run(claimed, abort);
+        runner(cancelsOnCreate, Clock.fixed(NOW, ZoneOffset.UTC)).run(claimed, abort);
 
         Job job = db.repository.find(claimed.id()).orElseThrow();
         assertThat(job.status()).isEqualTo(JobStatus.CANCELLED);
