@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
@@ -39,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ContainerisedServiceTest {
 
-    static final String SERVICE_IMAGE = System.getenv().getOrDefault("CHAINLINK_IMAGE", "chainlink:latest");
+    private static final String SERVICE_IMAGE = System.getenv().getOrDefault("CHAINLINK_IMAGE", "chainlink:latest");
     private static final Path SOCKET = Path.of("/var/run/docker.sock");
     private static final Set<String> ENDED = Set.of("SUCCEEDED", "FAILED", "ERROR", "CANCELLED");
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -63,6 +65,7 @@ class ContainerisedServiceTest {
                     + " at " + SOCKET + ": " + e.getMessage(), e);
         }
         Path healthEverySecond = Files.createTempFile("compose-health", ".yml");
+        healthEverySecond.toFile().deleteOnExit();
         Files.writeString(healthEverySecond, """
                 services:
                   chainlink:
@@ -139,12 +142,9 @@ class ContainerisedServiceTest {
 
     /** Starts (or recreates) the service and waits until its own health check passes. */
     private static void up(String... options) {
-        String[] arguments = new String[options.length + 3];
-        arguments[0] = "up";
-        arguments[1] = "--detach";
-        arguments[2] = "--no-build";
-        System.arraycopy(options, 0, arguments, 3, options.length);
-        compose.run(arguments);
+        List<String> up = new ArrayList<>(List.of("up", "--detach", "--no-build"));
+        up.addAll(List.of(options));
+        compose.run(up.toArray(String[]::new));
         containerId = compose.run("ps", "--quiet", "chainlink");
         Awaitility.await("the service's health check passes").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                 .until(() -> {
