@@ -2,6 +2,7 @@ package io.chainlink.engine;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
@@ -44,6 +45,12 @@ public final class ContainerSettings {
                         .withTarget("/job")
                         // what the image has at /job is hidden, not copied into the job's volume
                         .withVolumeOptions(new VolumeOptions().withNoCopy(true))));
+        if (!spec.capabilities().isEmpty()) {
+            host.withCapAdd(spec.capabilities().stream().map(Capability::valueOf).toArray(Capability[]::new));
+        }
+        if (spec.cpus() != null) {
+            host.withCpuQuota(Math.round(spec.cpus() * CPU_PERIOD_MICROS));
+        }
         if (!spec.networking()) {
             host.withNetworkMode("none");
         }

@@ -64,6 +64,17 @@ class SubmissionValidationTest {
                 rule("a cpuset range to a CPU number of 5 digits", stage("\"cpuset_cpus\": \"0-99999\""), "stages[0].cpuset_cpus"),
                 rule("a cpuset list of more than 1024 characters", stage("\"cpuset_cpus\": \"0" + ",1".repeat(512) + "\""), "stages[0].cpuset_cpus"),
                 rule("a user with a space", stage("\"user\": \"bad user\""), "stages[0].user"),
+                rule("a capability in lower case", stage("\"capabilities\": [\"net_admin\"]"), "stages[0].capabilities[0]"),
+                rule("a capability Linux does not know", stage("\"capabilities\": [\"NET_ADMIN\", \"CAP_NOPE\"]"), "stages[0].capabilities[1]"),
+                rule("a capability that is null", stage("\"capabilities\": [null]"), "stages[0].capabilities[0]"),
+                rule("more than 64 capabilities", stage("\"capabilities\": [" + "\"KILL\", ".repeat(64) + "\"KILL\"]"), "stages[0].capabilities"),
+                rule("capabilities that are one string", stage("\"capabilities\": \"NET_ADMIN\""), "stages[0].capabilities"),
+                rule("a capability that is a number", stage("\"capabilities\": [12]"), "stages[0].capabilities[0]"),
+                rule("cpus of zero", stage("\"cpus\": 0"), "stages[0].cpus"),
+                rule("negative cpus", stage("\"cpus\": -1"), "stages[0].cpus"),
+                rule("cpus below a hundredth", stage("\"cpus\": 0.009"), "stages[0].cpus"),
+                rule("cpus over 1024", stage("\"cpus\": 1025"), "stages[0].cpus"),
+                rule("cpus that are a string", stage("\"cpus\": \"0.5\""), "stages[0].cpus"),
                 rule("an unknown pull policy", stage("\"pull\": \"sometimes\""), "stages[0].pull"),
                 rule("an entrypoint with an unbalanced quote", stage("\"entrypoint\": \"sh -c 'oops\""), "stages[0].entrypoint"),
                 rule("an entrypoint list holding a number", stage("\"entrypoint\": [\"sh\", 1]"), "stages[0].entrypoint"),
@@ -226,7 +237,9 @@ class SubmissionValidationTest {
                     "pull": "never",
                     "cpuset_cpus": "0",
                     "logs": true,
-                    "user": "1000:1000"
+                    "user": "1000:1000",
+                    "capabilities": [],
+                    "cpus": 0.5
                 }],
                 "environ": {"BASE": "1"}}""";
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
@@ -17,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** How a stage's fields land in the container's create request; nothing here reaches an engine. */
 class ContainerMappingTest {
@@ -73,6 +76,27 @@ class ContainerMappingTest {
 
         assertThat(host.getIpcMode()).isEqualTo("private");
         assertThat(host.getCpuPeriod()).isEqualTo(100_000L);
+    }
+
+    @Test
+    void capabilitiesAreAddedToTheEnginesDefaultSetAndNoneAddsNothing() {
+        assertThat(host(stage().capabilities(List.of("NET_ADMIN", "SYS_PTRACE"))).getCapAdd())
+                .containsExactly(Capability.NET_ADMIN, Capability.SYS_PTRACE);
+        assertThat(host(stage()).getCapAdd()).isNull();
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.chainlink.stage.CapabilitiesTest#everyKnownName")
+    void everyCapabilityAStageMayNameIsOneTheEngineClientKnows(String name) {
+        assertThat(host(stage().capabilities(List.of(name))).getCapAdd()).containsExactly(Capability.valueOf(name));
+    }
+
+    @Test
+    void cpusBecomeAQuotaOverTheHundredMillisecondPeriodAndNoneMeansNoQuota() {
+        assertThat(host(stage().cpus(0.5)).getCpuQuota()).isEqualTo(50_000L);
+        assertThat(host(stage().cpus(2.0)).getCpuQuota()).isEqualTo(200_000L);
+        assertThat(host(stage().cpus(0.01)).getCpuQuota()).isEqualTo(1_000L);
+        assertThat(host(stage()).getCpuQuota()).isNull();
     }
 
     @Test
@@ -167,6 +191,8 @@ class ContainerMappingTest {
         private Map<String, String> env = Map.of();
         private String cpusetCpus;
         private String user;
+        private List<String> capabilities = List.of();
+        private Double cpus;
 
         Stage image(String value) { image = value; return this; }
         Stage entrypoint(List<String> value) { entrypoint = value; return this; }
@@ -177,10 +203,12 @@ class ContainerMappingTest {
         Stage env(Map<String, String> value) { env = value; return this; }
         Stage cpusetCpus(String value) { cpusetCpus = value; return this; }
         Stage user(String value) { user = value; return this; }
+        Stage capabilities(List<String> value) { capabilities = value; return this; }
+        Stage cpus(Double value) { cpus = value; return this; }
 
         StageSpec build() {
             return new StageSpec(image, entrypoint, hostname, memoryBytes, networking, privileged, 30_000, env,
-                    PullPolicy.IF_NOT_PRESENT, cpusetCpus, true, user);
+                    PullPolicy.IF_NOT_PRESENT, cpusetCpus, true, user, capabilities, cpus);
         }
     }
 }
