@@ -78,8 +78,8 @@ public record StageRequest(
 
         @Schema(description = "A CPU quota in CPUs: 0.5 is half of one CPU's time, 2 two CPUs' (over a 100 ms period); no quota when absent",
                 example = "0.5")
-        @DecimalMin(value = "0.01", message = "must be at least 0.01 (a millisecond of CPU time per 100 ms)")
-        @DecimalMax(value = "1024", message = "must be at most 1024")
+        @DecimalMin(value = StageSpec.MIN_CPUS, message = "must be at least " + StageSpec.MIN_CPUS + " (a millisecond of CPU time per 100 ms)")
+        @DecimalMax(value = StageSpec.MAX_CPUS, message = "must be at most " + StageSpec.MAX_CPUS)
         Double cpus) {
 
     /** The stage with every default resolved and the job's environ under its own env. */
@@ -106,6 +106,6 @@ public record StageRequest(
                 logs != null ? logs : defaults.logs(),
                 user != null ? user : defaults.user(),
                 Capabilities.normalise(capabilities),
-                cpus);
+                cpus != null ? cpus : defaults.cpus());
     }
 }

@@ -1,5 +1,6 @@
 package io.chainlink.config;
 
+import io.chainlink.policy.StagePolicy;
 import io.chainlink.stage.StageDefaults;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -16,7 +17,6 @@ import org.springframework.validation.annotation.Validated;
  * Everything an operator can set, under {@code chainlink.*}, with its default.
  *
  * @param workers       jobs run at once; 0 for an instance that only accepts and serves jobs
- * @param maxStages     most stages one job may have
  * @param maxQueued     most jobs waiting at once; a submission past it is refused with 503
  * @param logLimit      bytes kept per stream (stdout, stderr) per stage; the rest is counted, not kept
  * @param pollInterval  how often idle workers look for jobs submitted elsewhere (another instance)
@@ -37,12 +37,14 @@ import org.springframework.validation.annotation.Validated;
  * @param sweepInterval how often containers and volumes of ended jobs are looked for and removed
  * @param pullStall     how long a pull may go without a word of progress from the engine before it
  *                      is abandoned, well within {@code pull-timeout}
+ * @param policy        what stages may ask of the engine, checked at submission (the service-wide policy)
+ * @param maxStages     no longer read: the rule moved to {@code chainlink.policy.max-stages}; set, it stops
+ *                      the start, so that an operator's bound is not dropped in silence
  */
 @Validated
 @ConfigurationProperties("chainlink")
 public record ChainlinkProperties(
         @DefaultValue("2") @Min(0) @Max(64) int workers,
-        @DefaultValue("32") @Min(1) @Max(1000) int maxStages,
         @DefaultValue("100000") @Min(1) int maxQueued,
         @DefaultValue("1MB") DataSize logLimit,
         @DefaultValue("1s") Duration pollInterval,
@@ -59,7 +61,9 @@ public record ChainlinkProperties(
         @DefaultValue("fail") Recovery recovery,
         @DefaultValue("3") @Min(1) @Max(100) int maxAttempts,
         @DefaultValue("1m") Duration sweepInterval,
-        @DefaultValue("1m") Duration pullStall) {
+        @DefaultValue("1m") Duration pullStall,
+        @DefaultValue @Valid StagePolicy policy,
+        @Deprecated Integer maxStages) {
 
     public ChainlinkProperties {
         requirePositive("chainlink.poll-interval", pollInterval);
@@ -68,6 +72,9 @@ public record ChainlinkProperties(
         requirePositive("chainlink.engine-timeout", engineTimeout);
         requirePositive("chainlink.sweep-interval", sweepInterval);
         requirePositive("chainlink.pull-stall", pullStall);
+        if (maxStages != null) {
+            throw new IllegalArgumentException("chainlink.max-stages is now chainlink.policy.max-stages; set that instead");
+        }
         if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
             throw new IllegalArgumentException("chainlink.lease must be at least 3s (a heartbeat a second); got " + lease);
         }

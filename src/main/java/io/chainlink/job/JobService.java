@@ -24,6 +24,8 @@ public class JobService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
     static final int MAX_WAITERS = 64;
     private static final long SECOND_NANOS = 1_000_000_000L;
+    /** Whom the service-wide policy names in a refusal, until submissions come from known clients. */
+    static final String DEFAULT_CLIENT = "default";
     /** How long a cancel waits for a running job to stop before it answers; the kill takes well under it. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(3);
 
@@ -58,11 +60,13 @@ public class JobService implements AutoCloseable {
         queueCounter.shutdownNow();
     }
 
+    /**
+     * Queues a job. Checked first, before anything is stored: the policy (403), then the queue's bound (503).
+     *
+     * @throws io.chainlink.policy.PolicyViolationException naming each field the policy refuses
+     */
     public Job submit(List<StageSpec> stages) {
-        if (stages.size() > properties.maxStages()) {
-            throw new InvalidSubmissionException("stages",
-                    "at most " + properties.maxStages() + " stages per job; got " + stages.size());
-        }
+        properties.policy().check(stages, DEFAULT_CLIENT);
         long queued = queue.estimate();
         if (queued >= properties.maxQueued()) {
             throw new QueueFullException(queued);

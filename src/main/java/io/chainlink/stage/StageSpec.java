@@ -31,6 +31,10 @@ public record StageSpec(
         List<String> capabilities,
         Double cpus) {
 
+    /** The least CPU quota: the kernel's least quota, 1 ms, over the 100 ms period. */
+    public static final String MIN_CPUS = "0.01";
+    public static final String MAX_CPUS = "1024";
+
     public StageSpec {
         // A job stored before capabilities existed has none.
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);

@@ -56,7 +56,6 @@ class SubmissionValidationTest {
                 rule("an environ name with '='", "{\"stages\": [{\"image\": \"alpine\"}], \"environ\": {\"A=B\": \"x\"}}", "environ"),
                 rule("an empty stage list", "{\"stages\": []}", "stages"),
                 rule("no stage list", "{}", "stages"),
-                rule("more stages than chainlink.max-stages", stages(33), "stages"),
                 rule("a misspelt field", stage("\"timout\": 5"), "stages[0].timout"),
                 rule("a bad field in the second stage", "{\"stages\": [{\"image\": \"alpine\"}, {\"image\": \"alpine\", \"memory\": \"lots\"}]}", "stages[1].memory"),
                 rule("a missing image in the second stage", "{\"stages\": [{\"image\": \"alpine\"}, {\"timeout\": 5}]}", "stages[1].image"),
@@ -143,6 +142,46 @@ class SubmissionValidationTest {
         assertSaysNothingOfJava(result);
         assertThat(count("jobs")).as("jobs stored").isEqualTo(jobs);
         assertThat(count("stages")).as("stages stored").isEqualTo(stages);
+    }
+
+    static Stream<Arguments> refusedByTheDefaultPolicy() {
+        return Stream.of(
+                rule("a privileged stage", stage("\"privileged\": true"), "stages[0].privileged"),
+                rule("a privileged second stage", "{\"stages\": [{\"image\": \"alpine\"}, {\"image\": \"alpine\", \"privileged\": true}]}",
+                        "stages[1].privileged"),
+                rule("a capability", stage("\"capabilities\": [\"CAP_NET_ADMIN\"]"), "stages[0].capabilities"),
+                rule("more stages than chainlink.policy.max-stages", stages(33), "stages"));
+    }
+
+    @ParameterizedTest(name = "{0} is refused 403 naming {2}")
+    @MethodSource("refusedByTheDefaultPolicy")
+    void whatThePolicyRefusesAnswers403NamingItsFieldAndStoresNothing(String rule, String body, String field) {
+        long jobs = count("jobs");
+        long stages = count("stages");
+
+        MvcTestResult result = submit(body);
+
+        assertThat(result).hasStatus(HttpStatus.FORBIDDEN)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result).bodyJson().extractingPath("$.title").isEqualTo("Refused by policy");
+        assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().containsExactly(field);
+        assertThat(result).bodyJson().extractingPath("$.errors[0].rule").asString().isNotBlank();
+        assertThat(result).bodyJson().extractingPath("$.detail").asString().startsWith(field + ": ").contains("client default");
+        assertSaysNothingOfJava(result);
+        assertThat(count("jobs")).as("jobs stored").isEqualTo(jobs);
+        assertThat(count("stages")).as("stages stored").isEqualTo(stages);
+    }
+
+    @Test
+    void aPrivilegedStageIsRefusedSayingSoInTheApisWords() {
+        assertThat(submit(stage("\"privileged\": true"))).bodyJson().extractingPath("$.detail")
+                .isEqualTo("stages[0].privileged: not allowed for client default");
+    }
+
+    @Test
+    void aBrokenStageAnswers400BeforeThePolicyIsAsked() {
+        // A malformed submission is the user's mistake whatever the policy: 400, not 403.
+        assertThat(submit(stage("\"privileged\": true, \"memory\": \"lots\""))).hasStatus(HttpStatus.BAD_REQUEST);
     }
 
     @Test

@@ -12,8 +12,7 @@ import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
-import io.chainlink.stage.PullPolicy;
-import io.chainlink.stage.StageSpec;
+import io.chainlink.support.StageBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +79,7 @@ class ContainerMappingTest {
 
     @Test
     void capabilitiesAreAddedToTheEnginesDefaultSetAndNoneAddsNothing() {
-        assertThat(host(stage().capabilities(List.of("NET_ADMIN", "SYS_PTRACE"))).getCapAdd())
+        assertThat(host(stage().capabilities("NET_ADMIN", "SYS_PTRACE")).getCapAdd())
                 .containsExactly(Capability.NET_ADMIN, Capability.SYS_PTRACE);
         assertThat(host(stage()).getCapAdd()).isNull();
     }
@@ -88,7 +87,7 @@ class ContainerMappingTest {
     @ParameterizedTest
     @MethodSource("io.chainlink.stage.CapabilitiesTest#everyKnownName")
     void everyCapabilityAStageMayNameIsOneTheEngineClientKnows(String name) {
-        assertThat(host(stage().capabilities(List.of(name))).getCapAdd()).containsExactly(Capability.valueOf(name));
+        assertThat(host(stage().capabilities(name)).getCapAdd()).containsExactly(Capability.valueOf(name));
     }
 
     @Test
@@ -168,47 +167,15 @@ class ContainerMappingTest {
         assertThat(logConfig.getConfig()).containsEntry("max-size", "64m").containsEntry("max-file", "2");
     }
 
-    private CreateContainerCmd command(Stage stage) {
+    private CreateContainerCmd command(StageBuilder stage) {
         return ContainerSettings.createCommand(client, new Labels("store-1", 42), 0, stage.build(), VOLUME);
     }
 
-    private HostConfig host(Stage stage) {
+    private HostConfig host(StageBuilder stage) {
         return command(stage).getHostConfig();
     }
 
-    private static Stage stage() {
-        return new Stage();
-    }
-
-    /** A StageSpec with plain values, changed one field at a time. */
-    private static final class Stage {
-        private String image = "alpine:3.5";
-        private List<String> entrypoint = List.of("true");
-        private String hostname = "container";
-        private long memoryBytes = 2048 * MIB;
-        private boolean networking = true;
-        private boolean privileged;
-        private Map<String, String> env = Map.of();
-        private String cpusetCpus;
-        private String user;
-        private List<String> capabilities = List.of();
-        private Double cpus;
-
-        Stage image(String value) { image = value; return this; }
-        Stage entrypoint(List<String> value) { entrypoint = value; return this; }
-        Stage hostname(String value) { hostname = value; return this; }
-        Stage memoryBytes(long value) { memoryBytes = value; return this; }
-        Stage networking(boolean value) { networking = value; return this; }
-        Stage privileged(boolean value) { privileged = value; return this; }
-        Stage env(Map<String, String> value) { env = value; return this; }
-        Stage cpusetCpus(String value) { cpusetCpus = value; return this; }
-        Stage user(String value) { user = value; return this; }
-        Stage capabilities(List<String> value) { capabilities = value; return this; }
-        Stage cpus(Double value) { cpus = value; return this; }
-
-        StageSpec build() {
-            return new StageSpec(image, entrypoint, hostname, memoryBytes, networking, privileged, 30_000, env,
-                    PullPolicy.IF_NOT_PRESENT, cpusetCpus, true, user, capabilities, cpus);
-        }
+    private static StageBuilder stage() {
+        return StageBuilder.stage();
     }
 }
