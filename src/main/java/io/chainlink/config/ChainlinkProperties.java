@@ -1,5 +1,6 @@
 package io.chainlink.config;
 
+import io.chainlink.engine.Containment;
 import io.chainlink.policy.StagePolicy;
 import io.chainlink.stage.StageDefaults;
 import jakarta.validation.Valid;
@@ -38,6 +39,7 @@ import org.springframework.validation.annotation.Validated;
  * @param pullStall     how long a pull may go without a word of progress from the engine before it
  *                      is abandoned, well within {@code pull-timeout}
  * @param policy        what stages may ask of the engine, checked at submission (the service-wide policy)
+ * @param containment   what every stage's container gets whatever it asks (a pids limit, no new privileges)
  * @param maxStages     no longer read: the rule moved to {@code chainlink.policy.max-stages}; set, it stops
  *                      the start, so that an operator's bound is not dropped in silence
  */
@@ -63,6 +65,7 @@ public record ChainlinkProperties(
         @DefaultValue("1m") Duration sweepInterval,
         @DefaultValue("1m") Duration pullStall,
         @DefaultValue @Valid StagePolicy policy,
+        @DefaultValue @Valid Containment containment,
         @Deprecated Integer maxStages) {
 
     public ChainlinkProperties {

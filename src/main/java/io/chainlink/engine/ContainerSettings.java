@@ -29,8 +29,9 @@ public final class ContainerSettings {
     private ContainerSettings() {
     }
 
-    /** The container a stage asks for, as chainlink configures it. */
-    public static CreateContainerCmd createCommand(DockerClient client, Labels labels, int stage, StageSpec spec, String volume) {
+    /** The container a stage asks for, as chainlink configures it, contained as the operator says. */
+    public static CreateContainerCmd createCommand(DockerClient client, Labels labels, int stage, StageSpec spec, String volume,
+                                                   Containment containment) {
         HostConfig host = HostConfig.newHostConfig()
                 .withMemory(spec.memoryBytes())
                 .withMemorySwap(spec.memoryBytes()) // swap equal to memory: no swap at all
@@ -38,6 +39,7 @@ public final class ContainerSettings {
                 .withIpcMode("private")
                 .withCpuPeriod(CPU_PERIOD_MICROS)
                 .withCpusetCpus(spec.cpusetCpus())
+                .withPidsLimit(containment.pidsLimit())
                 .withLogConfig(LOG_CONFIG)
                 .withMounts(List.of(new Mount()
                         .withType(MountType.VOLUME)
@@ -45,6 +47,9 @@ public final class ContainerSettings {
                         .withTarget("/job")
                         // what the image has at /job is hidden, not copied into the job's volume
                         .withVolumeOptions(new VolumeOptions().withNoCopy(true))));
+        if (containment.noNewPrivileges()) {
+            host.withSecurityOpts(List.of("no-new-privileges"));
+        }
         if (!spec.capabilities().isEmpty()) {
             host.withCapAdd(spec.capabilities().stream().map(Capability::valueOf).toArray(Capability[]::new));
         }

@@ -13,6 +13,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.chainlink.support.StageBuilder;
+import io.chainlink.support.TestProperties;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ class ContainerMappingTest {
 
     private static final long MIB = 1024 * 1024;
     private static final String VOLUME = "chainlink-job-42-0badcafe";
+    /** chainlink.containment's defaults, as the service binds them. */
+    private static final Containment CONTAINED = TestProperties.of(Map.of()).containment();
 
     /** Building a command needs a client; sending one would fail the test. */
     private static final DockerHttpClient NO_ENGINE = new DockerHttpClient() {
@@ -75,6 +78,22 @@ class ContainerMappingTest {
 
         assertThat(host.getIpcMode()).isEqualTo("private");
         assertThat(host.getCpuPeriod()).isEqualTo(100_000L);
+    }
+
+    @Test
+    void everyContainerHasAPidsLimitOf512AndNoNewPrivilegesByDefault() {
+        HostConfig host = host(stage());
+
+        assertThat(host.getPidsLimit()).isEqualTo(512L);
+        assertThat(host.getSecurityOpts()).containsExactly("no-new-privileges");
+    }
+
+    @Test
+    void anOperatorMayChangeThePidsLimitAndAllowNewPrivileges() {
+        HostConfig host = command(stage(), new Containment(64, false)).getHostConfig();
+
+        assertThat(host.getPidsLimit()).isEqualTo(64L);
+        assertThat(host.getSecurityOpts()).isNull();
     }
 
     @Test
@@ -137,7 +156,7 @@ class ContainerMappingTest {
 
     @Test
     void theContainerIsLabelledWithItsStoreJobAndStage() {
-        CreateContainerCmd command = ContainerSettings.createCommand(client, new Labels("store-1", 42), 3, stage().build(), VOLUME);
+        CreateContainerCmd command = ContainerSettings.createCommand(client, new Labels("store-1", 42), 3, stage().build(), VOLUME, CONTAINED);
 
         assertThat(command.getLabels()).containsOnly(entry("chainlink.store", "store-1"), entry("chainlink.job", "42"), entry("chainlink.stage", "3"));
     }
@@ -168,7 +187,11 @@ class ContainerMappingTest {
     }
 
     private CreateContainerCmd command(StageBuilder stage) {
-        return ContainerSettings.createCommand(client, new Labels("store-1", 42), 0, stage.build(), VOLUME);
+        return command(stage, CONTAINED);
+    }
+
+    private CreateContainerCmd command(StageBuilder stage, Containment containment) {
+        return ContainerSettings.createCommand(client, new Labels("store-1", 42), 0, stage.build(), VOLUME, containment);
     }
 
     private HostConfig host(StageBuilder stage) {
