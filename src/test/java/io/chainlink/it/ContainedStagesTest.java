@@ -81,4 +81,15 @@ class ContainedStagesTest extends EngineTest {
             assertThat(result.get("success").asBoolean()).isFalse();
         }
     }
+
+    /** Nothing caps a stage's disk use on an engine reached through its API alone; health says so, and why. */
+    @Test
+    void healthSaysWhatCapsAStagesDiskHereAndWhyNot() {
+        Response health = get("/actuator/health");
+        String driver = docker().infoCmd().exec().getDriver();
+
+        JsonNode disk = health.body().at("/components/engine/details/disk");
+        assertThat(disk.get("job").asString()).startsWith("not capped: ").contains("local driver");
+        assertThat(disk.get("writableLayer").asString()).startsWith("not capped: " + driver);
+    }
 }
