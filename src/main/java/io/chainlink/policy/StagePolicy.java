@@ -78,18 +78,19 @@ public record StagePolicy(
     }
 
     /**
-     * Refuses a job whose stages break any rule, naming every break.
+     * Refuses a job whose stages break any rule, naming every break; a job of too many stages is
+     * refused for that alone.
      *
      * @param client who submits, named in each refusal
      * @throws PolicyViolationException naming each field as the user wrote it
      */
     public void check(List<StageSpec> stages, String client) {
-        List<Violation> violations = new ArrayList<>();
         String forClient = " for client " + client;
-        if (stages.size() > maxStages) {
-            violations.add(new Violation("stages", "max-stages",
-                    "at most " + maxStages + " stages per job" + forClient + "; got " + stages.size()));
+        if (stages.size() > maxStages) { // alone: its stages are not read, nor listed stage by stage
+            throw new PolicyViolationException(List.of(new Violation("stages", "max-stages",
+                    "at most " + maxStages + " stages per job" + forClient + "; got " + stages.size())));
         }
+        List<Violation> violations = new ArrayList<>();
         List<ImagePattern> patterns = images.stream().map(ImagePattern::of).toList();
         for (int i = 0; i < stages.size(); i++) {
             StageSpec stage = stages.get(i);

@@ -1,6 +1,5 @@
 package io.chainlink.stage;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 

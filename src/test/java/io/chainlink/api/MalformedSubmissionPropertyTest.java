@@ -155,7 +155,7 @@ class MalformedSubmissionPropertyTest {
                         values("", ":", "a:", "-x", "x".repeat(33)))),
                 brokenValue("pull", Arbitraries.oneOf(notAString(), values("", "sometimes", "if_not_present", "pull"))),
                 brokenValue("cpus", Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(8).map(s -> (Object) s), booleans(),
-                        lists(), objects(), Arbitraries.doubles().between(-1e9, 0.0099).map(d -> (Object) d),
+                        lists(), objects(), Arbitraries.doubles().between(-1e9, 0.009).ofScale(3).map(d -> (Object) d),
                         Arbitraries.doubles().between(1024.5, 1e300).map(d -> (Object) d))),
                 brokenValue("capabilities", Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(8).map(s -> (Object) s),
                         booleans(), objects(), Arbitraries.integers().map(n -> (Object) n),

@@ -130,18 +130,13 @@ class SubmissionValidationTest {
     @ParameterizedTest(name = "{0} is named {2}")
     @MethodSource("brokenRules")
     void aBrokenRuleAnswers400NamingItsFieldAndStoresNothing(String rule, String body, String field) {
-        long jobs = count("jobs");
-        long stages = count("stages");
-
-        MvcTestResult result = submit(body);
+        MvcTestResult result = submitStoringNothing(body);
 
         assertThat(result).hasStatus(HttpStatus.BAD_REQUEST)
                 .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().contains(field);
         assertThat(result).bodyJson().extractingPath("$.detail").asString().contains(field);
         assertSaysNothingOfJava(result);
-        assertThat(count("jobs")).as("jobs stored").isEqualTo(jobs);
-        assertThat(count("stages")).as("stages stored").isEqualTo(stages);
     }
 
     static Stream<Arguments> refusedByTheDefaultPolicy() {
@@ -156,10 +151,7 @@ class SubmissionValidationTest {
     @ParameterizedTest(name = "{0} is refused 403 naming {2}")
     @MethodSource("refusedByTheDefaultPolicy")
     void whatThePolicyRefusesAnswers403NamingItsFieldAndStoresNothing(String rule, String body, String field) {
-        long jobs = count("jobs");
-        long stages = count("stages");
-
-        MvcTestResult result = submit(body);
+        MvcTestResult result = submitStoringNothing(body);
 
         assertThat(result).hasStatus(HttpStatus.FORBIDDEN)
                 .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
@@ -168,8 +160,6 @@ class SubmissionValidationTest {
         assertThat(result).bodyJson().extractingPath("$.errors[0].rule").asString().isNotBlank();
         assertThat(result).bodyJson().extractingPath("$.detail").asString().startsWith(field + ": ").contains("client default");
         assertSaysNothingOfJava(result);
-        assertThat(count("jobs")).as("jobs stored").isEqualTo(jobs);
-        assertThat(count("stages")).as("stages stored").isEqualTo(stages);
     }
 
     @Test
@@ -349,6 +339,18 @@ class SubmissionValidationTest {
         assertThat(result).body().asString()
                 .doesNotContain("java.", "tools.jackson", "io.chainlink", "StageRequest", "JobSubmission",
                         "Cannot deserialize", "JsonToken", "StreamRead", "`");
+    }
+
+    /** Submits, and checks that no job and no stage was stored by it. */
+    private MvcTestResult submitStoringNothing(String body) {
+        long jobs = count("jobs");
+        long stages = count("stages");
+
+        MvcTestResult result = submit(body);
+
+        assertThat(count("jobs")).as("jobs stored").isEqualTo(jobs);
+        assertThat(count("stages")).as("stages stored").isEqualTo(stages);
+        return result;
     }
 
     private MvcTestResult submit(String body) {

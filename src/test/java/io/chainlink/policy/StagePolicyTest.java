@@ -131,14 +131,23 @@ class StagePolicyTest {
 
     @Test
     void everyBreakIsNamedInTheOrderOfTheStages() {
-        StagePolicy policy = policy(Map.of("max-stages", "2", "networking", "false"));
+        StagePolicy policy = policy(Map.of("networking", "false"));
         List<StageSpec> stages = List.of(stage().networking(false).build(), stage().privileged(true).networking(true).build(),
                 stage().networking(false).capabilities("KILL").build());
 
         assertThatThrownBy(() -> policy.check(stages, "cs101"))
                 .isInstanceOfSatisfying(PolicyViolationException.class, e -> assertThat(e.violations())
                         .extracting(Violation::field)
-                        .containsExactly("stages", "stages[1].privileged", "stages[1].networking", "stages[2].capabilities"));
+                        .containsExactly("stages[1].privileged", "stages[1].networking", "stages[2].capabilities"));
+    }
+
+    @Test
+    void tooManyStagesAreRefusedForThatAloneWithoutReadingThem() {
+        List<StageSpec> privileged = Collections.nCopies(3, stage().privileged(true).build());
+
+        assertThatThrownBy(() -> policy(Map.of("max-stages", "2")).check(privileged, "cs101"))
+                .isInstanceOfSatisfying(PolicyViolationException.class, e -> assertThat(e.violations())
+                        .extracting(Violation::field).containsExactly("stages"));
     }
 
     @Test
