@@ -46,6 +46,7 @@ public class JobController {
 
     @Operation(summary = "Queue a chain; it runs later, on a worker")
     @ApiResponse(responseCode = "202", description = "Queued; Location names the job")
+    @ApiResponse(responseCode = "403", description = "Refused by the stage policy; errors name each field and rule, nothing is stored")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Job> submit(@Parameter(hidden = true) Caller caller, @Valid @RequestBody JobSubmission submission) {
         Job job = jobs.submit(caller, submission.toSpecs(properties.defaults()));

@@ -1,11 +1,11 @@
 package io.chainlink.api;
 
 import io.chainlink.auth.ForbiddenException;
-import io.chainlink.job.InvalidSubmissionException;
 import io.chainlink.job.QuotaExceededException;
 import io.chainlink.job.JobAlreadyEndedException;
 import io.chainlink.job.JobNotFoundException;
 import io.chainlink.job.QueueFullException;
+import io.chainlink.policy.PolicyViolationException;
 import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
@@ -84,9 +84,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
                 .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
     }
 
-    @ExceptionHandler(InvalidSubmissionException.class)
-    ProblemDetail invalid(InvalidSubmissionException e) {
-        return badSubmission(List.of(new FieldProblem(e.field(), e.getMessage())));
+    /** 403, not 400: the stage is well formed, and another client's policy may allow it. */
+    @ExceptionHandler(PolicyViolationException.class)
+    ProblemDetail refusedByPolicy(PolicyViolationException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
+        problem.setTitle("Refused by policy");
+        problem.setProperty("errors", e.violations());
+        return problem;
     }
 
     /** A bug of ours: logged in full, answered without its Java details. */

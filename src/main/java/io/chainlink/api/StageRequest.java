@@ -1,6 +1,7 @@
 package io.chainlink.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.chainlink.stage.Capabilities;
 import io.chainlink.stage.Entrypoint;
 import io.chainlink.stage.MemoryLimit;
 import io.chainlink.stage.PullPolicy;
@@ -8,11 +9,13 @@ import io.chainlink.stage.StageDefaults;
 import io.chainlink.stage.StageSpec;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A stage exactly as chainlink's stage dictionaries write it; absent fields take the defaults. */
@@ -66,7 +69,18 @@ public record StageRequest(
 
         @Schema(description = "Run as this user: uid, uid:gid or a name the image knows; the image's user when absent", example = "1000:1000")
         @Pattern(regexp = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?", message = "must be uid, uid:gid, name or name:group")
-        String user) {
+        String user,
+
+        @Schema(description = "Linux capabilities added to the engine's default set, e.g. NET_ADMIN (CAP_ optional); each only if the policy allows it",
+                example = "[\"NET_ADMIN\"]")
+        @Size(max = 64, message = "must list at most 64 capabilities")
+        List<@NotNull @CapabilityName String> capabilities,
+
+        @Schema(description = "A CPU quota in CPUs: 0.5 is half of one CPU's time, 2 two CPUs' (over a 100 ms period); no quota when absent",
+                example = "0.5")
+        @DecimalMin(value = StageSpec.MIN_CPUS, message = "must be at least " + StageSpec.MIN_CPUS + " (a millisecond of CPU time per 100 ms)")
+        @DecimalMax(value = StageSpec.MAX_CPUS, message = "must be at most " + StageSpec.MAX_CPUS)
+        Double cpus) {
 
     /** The stage with every default resolved and the job's environ under its own env. */
     StageSpec toSpec(StageDefaults defaults, Map<String, String> environ) {
@@ -90,6 +104,8 @@ public record StageRequest(
                 pull != null ? pull : defaults.pull(),
                 cpuset_cpus,
                 logs != null ? logs : defaults.logs(),
-                user != null ? user : defaults.user());
+                user != null ? user : defaults.user(),
+                Capabilities.normalise(capabilities),
+                cpus != null ? cpus : defaults.cpus());
     }
 }

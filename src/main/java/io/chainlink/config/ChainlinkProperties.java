@@ -1,5 +1,7 @@
 package io.chainlink.config;
 
+import io.chainlink.engine.Containment;
+import io.chainlink.policy.StagePolicy;
 import io.chainlink.stage.StageDefaults;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -19,7 +21,6 @@ import org.springframework.validation.annotation.Validated;
  * Everything an operator can set, under {@code chainlink.*}, with its default.
  *
  * @param workers       jobs run at once; 0 for an instance that only accepts and serves jobs
- * @param maxStages     most stages one job may have
  * @param maxQueued     most jobs waiting at once; a submission past it is refused with 503
  * @param logLimit      bytes kept per stream (stdout, stderr) per stage; the rest is counted, not kept
  * @param pollInterval  how often idle workers look for jobs submitted elsewhere (another instance)
@@ -45,12 +46,15 @@ import org.springframework.validation.annotation.Validated;
  * @param auth          {@code none} lets everyone in as admin, wherever the service listens
  * @param retention     how long an ended job, with its stages, results and logs, is kept after it
  *                      ended; then it is deleted. 0 keeps every job
+ * @param policy        what stages may ask of the engine, checked at submission (the service-wide policy)
+ * @param containment   what every stage's container gets whatever it asks (a pids limit, no new privileges)
+ * @param maxStages     no longer read: the rule moved to {@code chainlink.policy.max-stages}; set, it stops
+ *                      the start, so that an operator's bound is not dropped in silence
  */
 @Validated
 @ConfigurationProperties("chainlink")
 public record ChainlinkProperties(
         @DefaultValue("2") @Min(0) @Max(64) int workers,
-        @DefaultValue("32") @Min(1) @Max(1000) int maxStages,
         @DefaultValue("100000") @Min(1) int maxQueued,
         @DefaultValue("1MB") DataSize logLimit,
         @DefaultValue("1s") Duration pollInterval,
@@ -70,7 +74,10 @@ public record ChainlinkProperties(
         @DefaultValue("1m") Duration pullStall,
         @DefaultValue List<@Valid Client> clients,
         @DefaultValue("tokens") Auth auth,
-        @DefaultValue("30d") Duration retention) {
+        @DefaultValue("30d") Duration retention,
+        @DefaultValue @Valid StagePolicy policy,
+        @DefaultValue @Valid Containment containment,
+        @Deprecated Integer maxStages) {
 
     public ChainlinkProperties {
         requirePositive("chainlink.poll-interval", pollInterval);
@@ -81,6 +88,9 @@ public record ChainlinkProperties(
         requirePositive("chainlink.pull-stall", pullStall);
         if (retention.isNegative()) {
             throw new IllegalArgumentException("chainlink.retention must not be negative (0 keeps every job); got " + retention);
+        }
+        if (maxStages != null) {
+            throw new IllegalArgumentException("chainlink.max-stages is now chainlink.policy.max-stages; set that instead");
         }
         if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
             throw new IllegalArgumentException("chainlink.lease must be at least 3s (a heartbeat a second); got " + lease);

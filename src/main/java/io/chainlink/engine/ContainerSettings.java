@@ -2,6 +2,7 @@ package io.chainlink.engine;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
@@ -28,8 +29,9 @@ public final class ContainerSettings {
     private ContainerSettings() {
     }
 
-    /** The container a stage asks for, as chainlink configures it. */
-    public static CreateContainerCmd createCommand(DockerClient client, Labels labels, int stage, StageSpec spec, String volume) {
+    /** The container a stage asks for, as chainlink configures it, contained as the operator says. */
+    public static CreateContainerCmd createCommand(DockerClient client, Labels labels, int stage, StageSpec spec, String volume,
+                                                   Containment containment) {
         HostConfig host = HostConfig.newHostConfig()
                 .withMemory(spec.memoryBytes())
                 .withMemorySwap(spec.memoryBytes()) // swap equal to memory: no swap at all
@@ -37,6 +39,7 @@ public final class ContainerSettings {
                 .withIpcMode("private")
                 .withCpuPeriod(CPU_PERIOD_MICROS)
                 .withCpusetCpus(spec.cpusetCpus())
+                .withPidsLimit(containment.pidsLimit())
                 .withLogConfig(LOG_CONFIG)
                 .withMounts(List.of(new Mount()
                         .withType(MountType.VOLUME)
@@ -44,6 +47,15 @@ public final class ContainerSettings {
                         .withTarget("/job")
                         // what the image has at /job is hidden, not copied into the job's volume
                         .withVolumeOptions(new VolumeOptions().withNoCopy(true))));
+        if (containment.noNewPrivileges()) {
+            host.withSecurityOpts(List.of("no-new-privileges"));
+        }
+        if (!spec.capabilities().isEmpty()) {
+            host.withCapAdd(spec.capabilities().stream().map(Capability::valueOf).toArray(Capability[]::new));
+        }
+        if (spec.cpus() != null) {
+            host.withCpuQuota(Math.round(spec.cpus() * CPU_PERIOD_MICROS));
+        }
         if (!spec.networking()) {
             host.withNetworkMode("none");
         }

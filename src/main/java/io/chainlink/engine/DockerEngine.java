@@ -4,6 +4,7 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient.Request.Method;
+import io.chainlink.config.ChainlinkProperties;
 import io.chainlink.job.StoreId;
 import io.chainlink.stage.PullPolicy;
 import io.chainlink.stage.StageSpec;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@link ContainerEngine} on the Docker engine, through docker-java; every call with a deadline ({@link EngineCalls}). */
 @Component
@@ -47,6 +49,8 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     private final LogReader logs;
     private final LeftoverSweeper sweeper;
     private final StoreId store;
+    private final Containment containment;
+    private final OomEvents oomEvents;
     /** The job volumes whose root is already mode 0777. */
     private final Set<String> openVolumes = ConcurrentHashMap.newKeySet();
     /**
@@ -60,7 +64,7 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     });
 
     public DockerEngine(EngineConnection engine, EngineCalls calls, ImagePuller puller, JsonMapper json, LogReader logs,
-                        LeftoverSweeper sweeper, StoreId store) {
+                        LeftoverSweeper sweeper, StoreId store, ChainlinkProperties properties, OomEvents oomEvents) {
         // A stage that ends before its timeout cancels its kill; drop it then, not a week later.
         timers.setRemoveOnCancelPolicy(true);
         this.engine = engine;
@@ -70,6 +74,8 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         this.logs = logs;
         this.sweeper = sweeper;
         this.store = store;
+        this.containment = properties.containment();
+        this.oomEvents = oomEvents;
     }
 
     @Override
@@ -96,7 +102,8 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     public String create(long job, int stage, StageSpec spec, String volume) {
         boolean open = !openVolumes.contains(volume) && runsAsNonRoot(spec);
         String container = calls.call("create stage " + stage + "'s container",
-                () -> ContainerSettings.createCommand(engine.client(), labels(job), stage, spec, volume).exec().getId());
+                () -> ContainerSettings.createCommand(engine.client(), labels(job), stage, spec, volume, containment)
+                        .exec().getId());
         if (open) {
             try {
                 openJobDirectory(container);
@@ -185,6 +192,9 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
             }
         }
         JsonNode state = inspectState(container);
+        if (!killed.get() && state instanceof ObjectNode engineSaid && oomEvents.missedBy(container, state)) {
+            engineSaid.put("OOMKilled", true);
+        }
         // A kill that raced the container's own exit is still a kill: the task ran and the
         // container died of it; a kill of a stopped container fails and leaves "killed" false.
         return new StageOutcome(state.path("ExitCode").asInt(-1), killed.get(), json.writeValueAsString(state));

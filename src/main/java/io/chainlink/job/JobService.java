@@ -29,6 +29,7 @@ public class JobService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
     static final int MAX_WAITERS = 64;
     private static final long SECOND_NANOS = 1_000_000_000L;
+    /** Whom the service-wide policy names in a refusal, until submissions come from known clients. */
     /** How long a cancel waits for a running job to stop before it answers; the kill takes well under it. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(3);
 
@@ -69,14 +70,17 @@ public class JobService implements AutoCloseable {
         queueCounter.shutdownNow();
     }
 
+    /**
+     * Queues a job. Checked first, before anything is stored: the caller's role (403), the stage
+     * policy (403), the tenant's quota (429), then the queue's bound (503).
+     *
+     * @throws io.chainlink.policy.PolicyViolationException naming each field the policy refuses
+     */
     public Job submit(Caller caller, List<StageSpec> stages) {
         if (!caller.maySubmit()) {
             throw new ForbiddenException("client " + caller.tenant() + " may read jobs, not submit them (role " + caller.role() + ")");
         }
-        if (stages.size() > properties.maxStages()) {
-            throw new InvalidSubmissionException("stages",
-                    "at most " + properties.maxStages() + " stages per job; got " + stages.size());
-        }
+        properties.policy().check(stages, caller.tenant());
         long queued = queue.estimate();
         if (queued >= properties.maxQueued()) {
             throw new QueueFullException(queued);

@@ -56,6 +56,18 @@ public record MemoryLimit(long bytes) {
         return new MemoryLimit(bytes.longValue());
     }
 
+    /** The size in the largest unit that writes it whole: {@code 2g}, {@code 1536m}, {@code 6291457}. */
+    public static String text(long bytes) {
+        String[] units = {"g", "m", "k"};
+        for (int i = 0; i < units.length; i++) {
+            long size = 1L << (10 * (units.length - i));
+            if (bytes % size == 0) {
+                return bytes / size + units[i];
+            }
+        }
+        return Long.toString(bytes);
+    }
+
     /** JSON accepts a string such as {@code "512m"} or a whole number of bytes. */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static MemoryLimit fromJson(Object value) {

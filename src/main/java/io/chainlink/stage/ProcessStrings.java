@@ -1,6 +1,5 @@
 package io.chainlink.stage;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -66,7 +65,7 @@ public final class ProcessStrings {
                 throw new IllegalArgumentException(
                         "names must be non-empty and contain no '=', values must be strings, and neither may contain NUL");
             }
-            int bytes = utf8Length(name) + 1 + utf8Length(value);
+            int bytes = variableBytes(name, value);
             if (bytes > STRING_MAX) {
                 throw new IllegalArgumentException("a variable is " + bytes + " bytes as NAME=value in UTF-8; each may have at most "
                         + STRING_MAX + " (Linux's MAX_ARG_STRLEN less the closing NUL)");
@@ -77,6 +76,19 @@ public final class ProcessStrings {
             throw new IllegalArgumentException("the variables are " + total + " bytes as execve counts them (each NAME=value,"
                     + " its NUL and an 8-byte pointer); at most " + TOTAL_MAX + " are accepted");
         }
+    }
+
+    /** An environment's bytes as execve counts them: each {@code NAME=value} in UTF-8, its NUL and a pointer. */
+    public static long environmentBytes(Map<String, String> env) {
+        long total = 0;
+        for (Map.Entry<String, String> variable : env.entrySet()) {
+            total += execBytes(variableBytes(variable.getKey(), variable.getValue()));
+        }
+        return total;
+    }
+
+    private static int variableBytes(String name, String value) {
+        return utf8Length(name) + 1 + utf8Length(value);
     }
 
     private static long execBytes(int stringBytes) {

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param env         the job's environ with the stage's env over it
  * @param cpusetCpus  CPU list such as "0-3"; null for all CPUs
  * @param user        "uid", "uid:gid" or a user name; null for the image's user
+ * @param capabilities added to the engine's default set, without {@code CAP_}; never null
+ * @param cpus        a CPU quota in CPUs ({@code 0.5}: half of one CPU's time); null for no quota
  */
 public record StageSpec(
         String image,
@@ -25,7 +27,18 @@ public record StageSpec(
         PullPolicy pull,
         String cpusetCpus,
         boolean logs,
-        String user) {
+        String user,
+        List<String> capabilities,
+        Double cpus) {
+
+    /** The least CPU quota: the kernel's least quota, 1 ms, over the 100 ms period. */
+    public static final String MIN_CPUS = "0.01";
+    public static final String MAX_CPUS = "1024";
+
+    public StageSpec {
+        // A job stored before capabilities existed has none.
+        capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
+    }
 
     public Duration timeout() {
         return Duration.ofMillis(timeoutMillis);

@@ -60,7 +60,7 @@ class MalformedSubmissionPropertyTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Set<String> FIELDS = Set.of("image", "entrypoint", "hostname", "memory", "networking",
-            "privileged", "timeout", "env", "pull", "cpuset_cpus", "logs", "user");
+            "privileged", "timeout", "env", "pull", "cpuset_cpus", "logs", "user", "capabilities", "cpus");
     /** Replaced in the encoded body by bytes no JSON encoder writes: raw control characters, broken UTF-8. */
     private static final String MARK = "MARKMARK";
     /** Past chainlink.max-request-size (1 MB by default): answered 413 before the body is read. */
@@ -154,6 +154,12 @@ class MalformedSubmissionPropertyTest {
                 brokenValue("user", Arbitraries.oneOf(notAString(), stringsWith(" !#$%&*()", "a"),
                         values("", ":", "a:", "-x", "x".repeat(33)))),
                 brokenValue("pull", Arbitraries.oneOf(notAString(), values("", "sometimes", "if_not_present", "pull"))),
+                brokenValue("cpus", Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(8).map(s -> (Object) s), booleans(),
+                        lists(), objects(), Arbitraries.doubles().between(-1e9, 0.009).ofScale(3).map(d -> (Object) d),
+                        Arbitraries.doubles().between(1024.5, 1e300).map(d -> (Object) d))),
+                brokenValue("capabilities", Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(8).map(s -> (Object) s),
+                        booleans(), objects(), Arbitraries.integers().map(n -> (Object) n),
+                        values(List.of("x"), List.of(1, 2), List.of("net_admin"), List.of("CAP_NOPE"), List.of(List.of())))),
                 Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(12)
                         .filter(name -> !FIELDS.contains(name)).map(name -> Map.entry(name, (Object) "x")));
         return Combinators.combine(breakage.list().ofMinSize(1).ofMaxSize(3), Arbitraries.integers().between(0, 2),

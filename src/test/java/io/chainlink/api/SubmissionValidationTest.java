@@ -56,7 +56,6 @@ class SubmissionValidationTest {
                 rule("an environ name with '='", "{\"stages\": [{\"image\": \"alpine\"}], \"environ\": {\"A=B\": \"x\"}}", "environ"),
                 rule("an empty stage list", "{\"stages\": []}", "stages"),
                 rule("no stage list", "{}", "stages"),
-                rule("more stages than chainlink.max-stages", stages(33), "stages"),
                 rule("a misspelt field", stage("\"timout\": 5"), "stages[0].timout"),
                 rule("a bad field in the second stage", "{\"stages\": [{\"image\": \"alpine\"}, {\"image\": \"alpine\", \"memory\": \"lots\"}]}", "stages[1].memory"),
                 rule("a missing image in the second stage", "{\"stages\": [{\"image\": \"alpine\"}, {\"timeout\": 5}]}", "stages[1].image"),
@@ -64,6 +63,17 @@ class SubmissionValidationTest {
                 rule("a cpuset range to a CPU number of 5 digits", stage("\"cpuset_cpus\": \"0-99999\""), "stages[0].cpuset_cpus"),
                 rule("a cpuset list of more than 1024 characters", stage("\"cpuset_cpus\": \"0" + ",1".repeat(512) + "\""), "stages[0].cpuset_cpus"),
                 rule("a user with a space", stage("\"user\": \"bad user\""), "stages[0].user"),
+                rule("a capability in lower case", stage("\"capabilities\": [\"net_admin\"]"), "stages[0].capabilities[0]"),
+                rule("a capability Linux does not know", stage("\"capabilities\": [\"NET_ADMIN\", \"CAP_NOPE\"]"), "stages[0].capabilities[1]"),
+                rule("a capability that is null", stage("\"capabilities\": [null]"), "stages[0].capabilities[0]"),
+                rule("more than 64 capabilities", stage("\"capabilities\": [" + "\"KILL\", ".repeat(64) + "\"KILL\"]"), "stages[0].capabilities"),
+                rule("capabilities that are one string", stage("\"capabilities\": \"NET_ADMIN\""), "stages[0].capabilities"),
+                rule("a capability that is a number", stage("\"capabilities\": [12]"), "stages[0].capabilities[0]"),
+                rule("cpus of zero", stage("\"cpus\": 0"), "stages[0].cpus"),
+                rule("negative cpus", stage("\"cpus\": -1"), "stages[0].cpus"),
+                rule("cpus below a hundredth", stage("\"cpus\": 0.009"), "stages[0].cpus"),
+                rule("cpus over 1024", stage("\"cpus\": 1025"), "stages[0].cpus"),
+                rule("cpus that are a string", stage("\"cpus\": \"0.5\""), "stages[0].cpus"),
                 rule("an unknown pull policy", stage("\"pull\": \"sometimes\""), "stages[0].pull"),
                 rule("an entrypoint with an unbalanced quote", stage("\"entrypoint\": \"sh -c 'oops\""), "stages[0].entrypoint"),
                 rule("an entrypoint list holding a number", stage("\"entrypoint\": [\"sh\", 1]"), "stages[0].entrypoint"),
@@ -120,18 +130,48 @@ class SubmissionValidationTest {
     @ParameterizedTest(name = "{0} is named {2}")
     @MethodSource("brokenRules")
     void aBrokenRuleAnswers400NamingItsFieldAndStoresNothing(String rule, String body, String field) {
-        long jobs = count("jobs");
-        long stages = count("stages");
-
-        MvcTestResult result = submit(body);
+        MvcTestResult result = submitStoringNothing(body);
 
         assertThat(result).hasStatus(HttpStatus.BAD_REQUEST)
                 .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().contains(field);
         assertThat(result).bodyJson().extractingPath("$.detail").asString().contains(field);
         assertSaysNothingOfJava(result);
-        assertThat(count("jobs")).as("jobs stored").isEqualTo(jobs);
-        assertThat(count("stages")).as("stages stored").isEqualTo(stages);
+    }
+
+    static Stream<Arguments> refusedByTheDefaultPolicy() {
+        return Stream.of(
+                rule("a privileged stage", stage("\"privileged\": true"), "stages[0].privileged"),
+                rule("a privileged second stage", "{\"stages\": [{\"image\": \"alpine\"}, {\"image\": \"alpine\", \"privileged\": true}]}",
+                        "stages[1].privileged"),
+                rule("a capability", stage("\"capabilities\": [\"CAP_NET_ADMIN\"]"), "stages[0].capabilities"),
+                rule("more stages than chainlink.policy.max-stages", stages(33), "stages"));
+    }
+
+    @ParameterizedTest(name = "{0} is refused 403 naming {2}")
+    @MethodSource("refusedByTheDefaultPolicy")
+    void whatThePolicyRefusesAnswers403NamingItsFieldAndStoresNothing(String rule, String body, String field) {
+        MvcTestResult result = submitStoringNothing(body);
+
+        assertThat(result).hasStatus(HttpStatus.FORBIDDEN)
+                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result).bodyJson().extractingPath("$.title").isEqualTo("Refused by policy");
+        assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().containsExactly(field);
+        assertThat(result).bodyJson().extractingPath("$.errors[0].rule").asString().isNotBlank();
+        assertThat(result).bodyJson().extractingPath("$.detail").asString().startsWith(field + ": ").contains("client local");
+        assertSaysNothingOfJava(result);
+    }
+
+    @Test
+    void aPrivilegedStageIsRefusedSayingSoInTheApisWords() {
+        assertThat(submit(stage("\"privileged\": true"))).bodyJson().extractingPath("$.detail")
+                .isEqualTo("stages[0].privileged: not allowed for client local");
+    }
+
+    @Test
+    void aBrokenStageAnswers400BeforeThePolicyIsAsked() {
+        // A malformed submission is the user's mistake whatever the policy: 400, not 403.
+        assertThat(submit(stage("\"privileged\": true, \"memory\": \"lots\""))).hasStatus(HttpStatus.BAD_REQUEST);
     }
 
     @Test
@@ -226,7 +266,9 @@ class SubmissionValidationTest {
                     "pull": "never",
                     "cpuset_cpus": "0",
                     "logs": true,
-                    "user": "1000:1000"
+                    "user": "1000:1000",
+                    "capabilities": [],
+                    "cpus": 0.5
                 }],
                 "environ": {"BASE": "1"}}""";
 
@@ -297,6 +339,18 @@ class SubmissionValidationTest {
         assertThat(result).body().asString()
                 .doesNotContain("java.", "tools.jackson", "io.chainlink", "StageRequest", "JobSubmission",
                         "Cannot deserialize", "JsonToken", "StreamRead", "`");
+    }
+
+    /** Submits, and checks that no job and no stage was stored by it. */
+    private MvcTestResult submitStoringNothing(String body) {
+        long jobs = count("jobs");
+        long stages = count("stages");
+
+        MvcTestResult result = submit(body);
+
+        assertThat(count("jobs")).as("jobs stored").isEqualTo(jobs);
+        assertThat(count("stages")).as("stages stored").isEqualTo(stages);
+        return result;
     }
 
     private MvcTestResult submit(String body) {

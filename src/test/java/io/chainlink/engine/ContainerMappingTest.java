@@ -5,24 +5,29 @@ import static org.assertj.core.api.Assertions.entry;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
-import io.chainlink.stage.PullPolicy;
-import io.chainlink.stage.StageSpec;
+import io.chainlink.support.StageBuilder;
+import io.chainlink.support.TestProperties;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** How a stage's fields land in the container's create request; nothing here reaches an engine. */
 class ContainerMappingTest {
 
     private static final long MIB = 1024 * 1024;
     private static final String VOLUME = "chainlink-job-42-0badcafe";
+    /** chainlink.containment's defaults, as the service binds them. */
+    private static final Containment CONTAINED = TestProperties.of(Map.of()).containment();
 
     /** Building a command needs a client; sending one would fail the test. */
     private static final DockerHttpClient NO_ENGINE = new DockerHttpClient() {
@@ -76,6 +81,43 @@ class ContainerMappingTest {
     }
 
     @Test
+    void everyContainerHasAPidsLimitOf512AndNoNewPrivilegesByDefault() {
+        HostConfig host = host(stage());
+
+        assertThat(host.getPidsLimit()).isEqualTo(512L);
+        assertThat(host.getSecurityOpts()).containsExactly("no-new-privileges");
+    }
+
+    @Test
+    void anOperatorMayChangeThePidsLimitAndAllowNewPrivileges() {
+        HostConfig host = command(stage(), new Containment(64, false)).getHostConfig();
+
+        assertThat(host.getPidsLimit()).isEqualTo(64L);
+        assertThat(host.getSecurityOpts()).isNull();
+    }
+
+    @Test
+    void capabilitiesAreAddedToTheEnginesDefaultSetAndNoneAddsNothing() {
+        assertThat(host(stage().capabilities("NET_ADMIN", "SYS_PTRACE")).getCapAdd())
+                .containsExactly(Capability.NET_ADMIN, Capability.SYS_PTRACE);
+        assertThat(host(stage()).getCapAdd()).isNull();
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.chainlink.stage.CapabilitiesTest#everyKnownName")
+    void everyCapabilityAStageMayNameIsOneTheEngineClientKnows(String name) {
+        assertThat(host(stage().capabilities(name)).getCapAdd()).containsExactly(Capability.valueOf(name));
+    }
+
+    @Test
+    void cpusBecomeAQuotaOverTheHundredMillisecondPeriodAndNoneMeansNoQuota() {
+        assertThat(host(stage().cpus(0.5)).getCpuQuota()).isEqualTo(50_000L);
+        assertThat(host(stage().cpus(2.0)).getCpuQuota()).isEqualTo(200_000L);
+        assertThat(host(stage().cpus(0.01)).getCpuQuota()).isEqualTo(1_000L);
+        assertThat(host(stage()).getCpuQuota()).isNull();
+    }
+
+    @Test
     void cpusetIsPassedThroughAndAbsentMeansAllCpus() {
         assertThat(host(stage().cpusetCpus("0-3,6")).getCpusetCpus()).isEqualTo("0-3,6");
         assertThat(host(stage().cpusetCpus(null)).getCpusetCpus()).isNull();
@@ -114,7 +156,7 @@ class ContainerMappingTest {
 
     @Test
     void theContainerIsLabelledWithItsStoreJobAndStage() {
-        CreateContainerCmd command = ContainerSettings.createCommand(client, new Labels("store-1", 42), 3, stage().build(), VOLUME);
+        CreateContainerCmd command = ContainerSettings.createCommand(client, new Labels("store-1", 42), 3, stage().build(), VOLUME, CONTAINED);
 
         assertThat(command.getLabels()).containsOnly(entry("chainlink.store", "store-1"), entry("chainlink.job", "42"), entry("chainlink.stage", "3"));
     }
@@ -144,43 +186,19 @@ class ContainerMappingTest {
         assertThat(logConfig.getConfig()).containsEntry("max-size", "64m").containsEntry("max-file", "2");
     }
 
-    private CreateContainerCmd command(Stage stage) {
-        return ContainerSettings.createCommand(client, new Labels("store-1", 42), 0, stage.build(), VOLUME);
+    private CreateContainerCmd command(StageBuilder stage) {
+        return command(stage, CONTAINED);
     }
 
-    private HostConfig host(Stage stage) {
+    private CreateContainerCmd command(StageBuilder stage, Containment containment) {
+        return ContainerSettings.createCommand(client, new Labels("store-1", 42), 0, stage.build(), VOLUME, containment);
+    }
+
+    private HostConfig host(StageBuilder stage) {
         return command(stage).getHostConfig();
     }
 
-    private static Stage stage() {
-        return new Stage();
-    }
-
-    /** A StageSpec with plain values, changed one field at a time. */
-    private static final class Stage {
-        private String image = "alpine:3.5";
-        private List<String> entrypoint = List.of("true");
-        private String hostname = "container";
-        private long memoryBytes = 2048 * MIB;
-        private boolean networking = true;
-        private boolean privileged;
-        private Map<String, String> env = Map.of();
-        private String cpusetCpus;
-        private String user;
-
-        Stage image(String value) { image = value; return this; }
-        Stage entrypoint(List<String> value) { entrypoint = value; return this; }
-        Stage hostname(String value) { hostname = value; return this; }
-        Stage memoryBytes(long value) { memoryBytes = value; return this; }
-        Stage networking(boolean value) { networking = value; return this; }
-        Stage privileged(boolean value) { privileged = value; return this; }
-        Stage env(Map<String, String> value) { env = value; return this; }
-        Stage cpusetCpus(String value) { cpusetCpus = value; return this; }
-        Stage user(String value) { user = value; return this; }
-
-        StageSpec build() {
-            return new StageSpec(image, entrypoint, hostname, memoryBytes, networking, privileged, 30_000, env,
-                    PullPolicy.IF_NOT_PRESENT, cpusetCpus, true, user);
-        }
+    private static StageBuilder stage() {
+        return StageBuilder.stage();
     }
 }

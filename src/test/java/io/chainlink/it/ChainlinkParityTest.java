@@ -21,9 +21,9 @@ class ChainlinkParityTest extends EngineTest {
     }
 
     @Test
-    void chainlinksReadmeExampleStageIsAcceptedAsItIs() {
+    void chainlinksReadmeExampleStageIsRefusedForItsPrivilegeAndRunsWithoutIt() {
         // The example's keys and values, with only the image and the CPU list fitted to this machine.
-        long id = submit("""
+        String example = """
                 {"stages": [{
                   "entrypoint": ["sh", "-c", "echo $TEST"],
                   "hostname": "container",
@@ -31,20 +31,19 @@ class ChainlinkParityTest extends EngineTest {
                   "memory": "2g",
                   "cpuset_cpus": "0",
                   "networking": true,
-                  "privileged": true,
+                  "privileged": %s,
                   "timeout": 30,
                   "logs": true,
                   "env": {"TEST": "testing"}
-                }]}""");
-        JsonNode job = awaitEnd(id);
-        if (job.get("status").asString().equals("ERROR")) {
-            System.out.println("README example: this engine refuses privileged containers: " + job.get("error").asString());
-            assertThat(job.get("error").asString()).contains("stage 0");
-        } else {
-            System.out.println("README example: ran");
-            assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
-            assertThat(stdout(results(id).get(0))).endsWith(" testing\n");
-        }
+                }]}""";
+
+        Response refused = post("/api/v1/jobs", chain(example.formatted("true")));
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body().get("detail").asString()).isEqualTo("stages[0].privileged: not allowed for client local");
+
+        JsonNode job = submitAndWait(example.formatted("false"));
+        assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(stdout(results(job.get("id").asLong()).get(0))).endsWith(" testing\n");
     }
 
     @Test

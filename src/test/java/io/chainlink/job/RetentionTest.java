@@ -37,7 +37,7 @@ class RetentionTest {
     /** A job of two stages, each with a stored log chunk, submitted at {@code at}. */
     private long submitted(Instant at) {
         StageSpec stage = new StageSpec("chainlink-test/busybox:latest", List.of("true"), "container", 64L << 20,
-                false, false, 30_000, Map.of(), PullPolicy.NEVER, null, true, null);
+                false, false, 30_000, Map.of(), PullPolicy.NEVER, null, true, null, List.of(), null);
         long id = db.repository.insert("local", Collections.nCopies(2, stage), at);
         for (int idx = 0; idx < 2; idx++) {
             db.repository.appendLog(id, idx, LogStream.STDOUT, 0, "out\n".getBytes(StandardCharsets.UTF_8));

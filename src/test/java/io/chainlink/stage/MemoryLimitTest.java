@@ -97,4 +97,14 @@ class MemoryLimitTest {
         assertThatIllegalArgumentException().isThrownBy(() -> MemoryLimit.parse("99999999999g"))
                 .withMessageContaining("too large");
     }
+
+    @Test
+    void aSizeIsWrittenInTheLargestUnitThatWritesItWhole() {
+        assertThat(MemoryLimit.text(2L << 30)).isEqualTo("2g");
+        assertThat(MemoryLimit.text(1536L << 20)).isEqualTo("1536m");
+        assertThat(MemoryLimit.text(6L << 20)).isEqualTo("6m");
+        assertThat(MemoryLimit.text((6L << 20) + 1024)).isEqualTo("6145k");
+        assertThat(MemoryLimit.text((6L << 20) + 1)).isEqualTo("6291457");
+        assertThat(MemoryLimit.parse(MemoryLimit.text(1536L << 20)).bytes()).isEqualTo(1536L << 20);
+    }
 }

@@ -64,7 +64,7 @@ class ChainRunnerTest {
 
     private ClaimedJob claimed(int stages) {
         StageSpec stage = new StageSpec("chainlink-test/busybox:latest", List.of("true"), "container", 64L << 20,
-                false, false, 30_000, Map.of(), PullPolicy.IF_NOT_PRESENT, null, true, null);
+                false, false, 30_000, Map.of(), PullPolicy.IF_NOT_PRESENT, null, true, null, List.of(), null);
         db.repository.insert("cs101", Collections.nCopies(stages, stage), NOW);
         return db.lifecycle.claimNext(OWNER, NOW, NOW.plusSeconds(30)).orElseThrow();
     }
