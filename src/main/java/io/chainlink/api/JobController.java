@@ -98,7 +98,9 @@ public class JobController {
     }
 
     @Operation(summary = "One stream of one stage, as text: each line prefixed with the engine's RFC 3339 timestamp")
-    @GetMapping(value = "/{id}/stages/{index}/logs/{stream}", produces = MediaType.TEXT_PLAIN_VALUE)
+    // Whatever Accept says, the answer is text (RFC 9110 12.5.1 lets a server disregard Accept): a
+    // generated client asks for JSON, the type its errors have, and would be answered 406.
+    @GetMapping("/{id}/stages/{index}/logs/{stream}")
     public void logs(@PathVariable long id, @PathVariable int index,
                      @Parameter(schema = @Schema(allowableValues = {"stdout", "stderr"})) @PathVariable String stream,
                      HttpServletResponse response) throws IOException {

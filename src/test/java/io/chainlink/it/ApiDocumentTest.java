@@ -2,6 +2,11 @@ package io.chainlink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -24,6 +29,23 @@ class ApiDocumentTest extends EngineTest {
                 .contains("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "ERROR");
         assertThat(docs.body().get("paths").has("/api/v1/jobs/{id}/results")).isTrue();
         assertThat(get("/swagger-ui.html").status()).isEqualTo(200);
+    }
+
+    /** Generated clients ask for the JSON type their errors have; the log is text all the same. */
+    @Test
+    void stageLogIsTextWhateverTypeTheClientAccepts() throws Exception {
+        long id = submit("""
+                {"stages": [{"image": "IMAGE", "entrypoint": ["echo", "hi"]}]}""");
+        awaitEnd(id);
+
+        for (String accept : List.of("application/problem+json", "application/json", "text/plain", "*/*")) {
+            var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/api/v1/jobs/" + id + "/stages/0/logs/stdout"))
+                    .header("Accept", accept).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(accept).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).as(accept).hasValue("text/plain;charset=UTF-8");
+            assertThat(response.body()).as(accept).endsWith(" hi\n");
+        }
     }
 
     @Test
