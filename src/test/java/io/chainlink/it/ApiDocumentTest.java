@@ -7,11 +7,55 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.info.BuildProperties;
 import tools.jackson.databind.JsonNode;
 
-/** The OpenAPI document is complete enough for generated clients; bodies are bounded. */
+/** The OpenAPI document says what generated clients need; bodies are bounded. */
 class ApiDocumentTest extends EngineTest {
+
+    private static final String PROBLEM = "#/components/schemas/Problem";
+
+    @Autowired
+    private BuildProperties build;
+
+    @Test
+    void documentNamesTheServiceItsBuildsVersionAndOneTagOfStableOperations() {
+        JsonNode docs = document();
+
+        assertThat(docs.at("/info/title").asString()).isEqualTo("Chainlink");
+        assertThat(docs.at("/info/version").asString()).isEqualTo(build.getVersion());
+        Map<String, JsonNode> operations = operations(docs);
+        assertThat(operations).containsOnlyKeys("submitJob", "getJob", "getResults", "getStageLog", "listJobs", "cancelJob");
+        operations.values().forEach(operation -> assertThat(operation.get("tags").toString()).isEqualTo("[\"jobs\"]"));
+        assertThat(get("/swagger-ui.html").status()).isEqualTo(200);
+    }
+
+    @Test
+    void everyErrorAnswerIsAProblemAndEachOperationListsItsOwn() {
+        JsonNode docs = document();
+        Map<String, JsonNode> operations = operations(docs);
+
+        operations.forEach((id, operation) -> {
+            assertThat(operation.get("responses").propertyNames()).as(id).contains("400", "401", "403");
+            operation.get("responses").properties().stream().filter(answer -> answer.getKey().compareTo("400") >= 0)
+                    .forEach(answer -> assertThat(resolved(docs, answer.getValue())
+                            .at("/content/application~1problem+json/schema/$ref").asString())
+                            .as(id + " " + answer.getKey()).isEqualTo(PROBLEM));
+        });
+        assertThat(operations.get("submitJob").get("responses").propertyNames()).contains("202", "413", "415", "503");
+        assertThat(operations.get("cancelJob").get("responses").propertyNames()).contains("200", "202", "404", "409");
+        List.of("getJob", "getResults", "getStageLog").forEach(id ->
+                assertThat(operations.get(id).get("responses").propertyNames()).as(id).contains("404"));
+
+        JsonNode problem = docs.at("/components/schemas/Problem");
+        assertThat(problem.get("required").toString()).contains("status", "title");
+        assertThat(problem.at("/properties/errors/items/$ref").asString()).isEqualTo("#/components/schemas/FieldProblem");
+        assertThat(docs.at("/components/schemas/FieldProblem/required").toString()).contains("field", "message");
+    }
 
     @Test
     void openApiDocumentDescribesSubmissionsWithRequiredFieldsEnumsAndDefaults() {
@@ -29,6 +73,23 @@ class ApiDocumentTest extends EngineTest {
                 .contains("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "ERROR");
         assertThat(docs.body().get("paths").has("/api/v1/jobs/{id}/results")).isTrue();
         assertThat(get("/swagger-ui.html").status()).isEqualTo(200);
+    }
+
+    private JsonNode document() {
+        Response docs = get("/v3/api-docs");
+        assertThat(docs.status()).isEqualTo(200);
+        return docs.body();
+    }
+
+    /** {@code {"$ref": "#/components/responses/NotFound"}} as what it refers to. */
+    private static JsonNode resolved(JsonNode docs, JsonNode node) {
+        return node.has("$ref") ? docs.at(node.get("$ref").asString().substring(1)) : node;
+    }
+
+    private static Map<String, JsonNode> operations(JsonNode docs) {
+        Map<String, JsonNode> operations = new TreeMap<>();
+        docs.get("paths").forEach(path -> path.forEach(operation -> operations.put(operation.get("operationId").asString(), operation)));
+        return operations;
     }
 
     /** Generated clients ask for the JSON type their errors have; the log is text all the same. */
