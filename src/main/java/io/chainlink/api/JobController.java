@@ -96,7 +96,8 @@ public class JobController {
     @Schema(description = "A page of jobs, newest first")
     public record JobPage(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<Job> jobs,
-            @Schema(description = "Pass as after= for the next page; null on the last page") Long next) {
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
+                    description = "Pass as after= for the next page; null on the last page") Long next) {
     }
 
     @Operation(operationId = "getResults", summary = "chainlink's result list: one element per stage that ran, in order")

@@ -1,6 +1,7 @@
 package io.chainlink.api;
 
 import io.chainlink.config.ChainlinkProperties;
+import io.chainlink.stage.StageDefaults;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -13,7 +14,9 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.servers.Server;
+import java.lang.reflect.RecordComponent;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -21,10 +24,15 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The OpenAPI document ({@code /v3/api-docs}) as clients generated from it need it: the service's
- * name and its build's version, and an RFC 9457 problem for every error answer.
+ * name and its build's version, an RFC 9457 problem for every error answer, and the stage defaults
+ * this instance applies, written from its configuration into the fields' descriptions. They are
+ * never written as {@code default:}: a generated client sends a documented default explicitly, and
+ * would override an operator's own.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
@@ -84,6 +92,30 @@ class OpenApiConfiguration {
         }));
     }
 
+    /**
+     * Each stage field's default, as this instance is configured ({@code chainlink.defaults.*}),
+     * appended to the field's description. Every default must have its field.
+     */
+    @Bean
+    OpenApiCustomizer stageDefaultsFromConfiguration(ChainlinkProperties properties, JsonMapper json) {
+        StageDefaults defaults = properties.defaults();
+        return api -> {
+            Map<String, Schema> fields = api.getComponents().getSchemas().get("StageRequest").getProperties();
+            for (RecordComponent component : StageDefaults.class.getRecordComponents()) {
+                Schema<?> field = fields.get(component.getName());
+                if (field == null) {
+                    throw new IllegalStateException("StageDefaults." + component.getName() + " is no field of StageRequest");
+                }
+                String property = "chainlink.defaults." + component.getName().replaceAll("([a-z])([A-Z])", "$1-$2")
+                        .toLowerCase(Locale.ROOT);
+                Object value = read(component, defaults);
+                String absent = value == null ? "unset (" + property + ")" : literal(json, value) + " (" + property + ")";
+                field.setDescription((field.getDescription() == null ? "" : field.getDescription() + ". ")
+                        + "When absent: " + absent);
+            }
+        };
+    }
+
     /** An error answer, named by its reference: a problem's schema and a description. */
     private static ApiResponse answer(Components components, String ref, String description) {
         ApiResponse answer = new ApiResponse().description(description).content(new Content().addMediaType(
@@ -91,5 +123,22 @@ class OpenApiConfiguration {
                 new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem"))));
         components.addResponses(ref.substring(RESPONSES.length()), answer);
         return answer;
+    }
+
+    private static Object read(RecordComponent component, StageDefaults defaults) {
+        try {
+            return component.getAccessor().invoke(defaults);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** As the value is written in a stage's JSON: {@code "2g"}, {@code 30}, {@code "if-not-present"}. */
+    private static String literal(JsonMapper json, Object value) {
+        JsonNode node = json.valueToTree(value);
+        if (node.isFloatingPointNumber() && node.asDouble() == Math.rint(node.asDouble())) {
+            return String.valueOf(node.asLong());
+        }
+        return node.toString();
     }
 }

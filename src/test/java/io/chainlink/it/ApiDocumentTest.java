@@ -58,21 +58,47 @@ class ApiDocumentTest extends EngineTest {
     }
 
     @Test
-    void openApiDocumentDescribesSubmissionsWithRequiredFieldsEnumsAndDefaults() {
-        Response docs = get("/v3/api-docs");
-        assertThat(docs.status()).isEqualTo(200);
-        JsonNode schemas = docs.body().get("components").get("schemas");
-
-        assertThat(schemas.get("JobSubmission").get("required").toString()).contains("stages");
+    void stageFieldsShowTheFormsTheServiceReadsAndNoDefaultOfTheirOwn() {
+        JsonNode schemas = document().get("components").get("schemas");
         JsonNode stage = schemas.get("StageRequest");
-        assertThat(stage.get("required").toString()).contains("image");
-        assertThat(stage.get("properties").get("memory").get("default").asString()).isEqualTo("2g");
-        assertThat(stage.get("properties").get("hostname").get("default").asString()).isEqualTo("container");
-        assertThat(stage.get("properties").get("pull").get("enum").toString()).contains("if-not-present", "always", "never");
-        assertThat(schemas.get("Job").get("properties").get("status").get("enum").toString())
-                .contains("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "ERROR");
-        assertThat(docs.body().get("paths").has("/api/v1/jobs/{id}/results")).isTrue();
-        assertThat(get("/swagger-ui.html").status()).isEqualTo(200);
+
+        assertThat(stage.get("required").toString()).isEqualTo("[\"image\"]");
+        assertThat(schemas.get("JobSubmission").get("required").toString()).contains("stages");
+        assertThat(stage.at("/properties/entrypoint/$ref").asString()).isEqualTo("#/components/schemas/Entrypoint");
+        assertThat(schemas.get("Entrypoint").get("oneOf").toString())
+                .isEqualTo("[{\"type\":\"array\",\"items\":{\"type\":\"string\"}},{\"type\":\"string\"}]");
+        assertThat(schemas.get("Entrypoint").has("properties")).isFalse();
+        assertThat(stage.at("/properties/memory/$ref").asString()).isEqualTo("#/components/schemas/MemoryLimit");
+        assertThat(schemas.get("MemoryLimit").get("oneOf").findValuesAsString("type")).containsExactly("string", "integer");
+        assertThat(schemas.get("PullPolicy").get("enum").toString()).isEqualTo("[\"never\",\"if-not-present\",\"always\"]");
+
+        // A generated client sends a documented default explicitly, overriding the operator's.
+        assertThat(stage.findValues("default")).isEmpty();
+        assertThat(stage.at("/properties/memory/description").asString()).endsWith("When absent: \"2g\" (chainlink.defaults.memory)");
+        assertThat(stage.at("/properties/timeout/description").asString()).endsWith("When absent: 30 (chainlink.defaults.timeout)");
+    }
+
+    @Test
+    void answersAreTypedAsTheServiceWritesThem() {
+        JsonNode docs = document();
+        JsonNode schemas = docs.get("components").get("schemas");
+
+        assertThat(schemas.at("/Job/properties/status/$ref").asString()).isEqualTo("#/components/schemas/JobStatus");
+        assertThat(operations(docs).get("listJobs").at("/parameters/0/schema/$ref").asString())
+                .isEqualTo("#/components/schemas/JobStatus");
+        assertThat(schemas.at("/JobStatus/enum").toString())
+                .isEqualTo("[\"QUEUED\",\"RUNNING\",\"SUCCEEDED\",\"FAILED\",\"ERROR\",\"CANCELLED\"]");
+        assertThat(schemas.at("/Stage/properties/status/$ref").asString()).isEqualTo("#/components/schemas/StageStatus");
+        assertThat(schemas.at("/StageStatus/enum").toString())
+                .isEqualTo("[\"PENDING\",\"RUNNING\",\"SUCCEEDED\",\"FAILED\",\"CANCELLED\",\"ERROR\",\"SKIPPED\"]");
+        assertThat(schemas.at("/Job/properties/finishedAt/type").toString()).isEqualTo("[\"string\",\"null\"]");
+        assertThat(schemas.at("/Job/required").toString()).contains("finishedAt", "stages");
+
+        assertThat(schemas.at("/StageResult/properties/data/$ref").asString()).isEqualTo("#/components/schemas/ContainerState");
+        assertThat(schemas.at("/ContainerState/type").asString()).isEqualTo("object");
+        assertThat(schemas.at("/Logs/properties/stdout/type").toString()).isEqualTo("[\"string\",\"null\"]");
+        assertThat(schemas.at("/Logs/required").toString()).contains("stdout", "stderr");
+        assertThat(operations(docs).get("getStageLog").at("/responses/200/content").propertyNames()).containsExactly("text/plain");
     }
 
     private JsonNode document() {
