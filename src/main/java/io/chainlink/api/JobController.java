@@ -9,10 +9,12 @@ import io.chainlink.job.LogStream;
 import io.chainlink.job.StageResult;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -32,6 +34,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+@Tag(name = "jobs", description = "Queue chains of containers, follow them, read their results and logs, cancel them")
 @RestController
 @RequestMapping("/api/v1/jobs")
 public class JobController {
@@ -44,17 +47,23 @@ public class JobController {
         this.properties = properties;
     }
 
-    @Operation(summary = "Queue a chain; it runs later, on a worker")
-    @ApiResponse(responseCode = "202", description = "Queued; Location names the job")
-    @ApiResponse(responseCode = "403", description = "Refused by the stage policy; errors name each field and rule, nothing is stored")
+    @Operation(operationId = "submitJob", summary = "Queue a chain; it runs later, on a worker")
+    @ApiResponse(responseCode = "202", description = "Queued; Location names the job",
+            headers = @Header(name = "Location", description = "The job's path", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "413", ref = OpenApiConfiguration.CONTENT_TOO_LARGE)
+    @ApiResponse(responseCode = "415", ref = OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE)
+    @ApiResponse(responseCode = "503", ref = OpenApiConfiguration.QUEUE_FULL)
+    @ApiResponse(responseCode = "429", ref = OpenApiConfiguration.QUOTA_EXCEEDED)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Job> submit(@Parameter(hidden = true) Caller caller, @Valid @RequestBody JobSubmission submission) {
         Job job = jobs.submit(caller, submission.toSpecs(properties.defaults()));
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
     }
 
-    @Operation(summary = "A job and its stages' status",
+    @Operation(operationId = "getJob", summary = "A job and its stages' status",
             description = "With wait=N, answers when the job has ended, or after N seconds as it stands then")
+    @ApiResponse(responseCode = "200", description = "The job")
+    @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
     @GetMapping("/{id}")
     public Job job(@Parameter(hidden = true) Caller caller, @PathVariable long id,
                    @Parameter(description = "Seconds to wait for the job to end (at most 60)")
@@ -62,18 +71,21 @@ public class JobController {
         return wait == 0 ? jobs.find(caller, id) : jobs.awaitEnd(caller, id, Duration.ofSeconds(wait));
     }
 
-    @Operation(summary = "Cancel a job", description = "A queued job ends CANCELLED at once. A running one has its"
+    @Operation(operationId = "cancelJob", summary = "Cancel a job", description = "A queued job ends CANCELLED at once. A running one has its"
             + " container killed, its later stages SKIPPED, and keeps the results of what ran; the answer is 200 once it"
             + " has ended CANCELLED, 202 if it is still stopping. A job that has ended answers 409, a problem whose jobStatus says how it ended.")
     @ApiResponse(responseCode = "200", description = "Cancelled")
     @ApiResponse(responseCode = "202", description = "Stopping; poll the job")
+    @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
+    @ApiResponse(responseCode = "409", ref = OpenApiConfiguration.CONFLICT)
     @PostMapping("/{id}/cancel")
     public ResponseEntity<Job> cancel(@Parameter(hidden = true) Caller caller, @PathVariable long id) throws InterruptedException {
         Job job = jobs.cancel(caller, id);
         return job.status().isTerminal() ? ResponseEntity.ok(job) : ResponseEntity.accepted().body(job);
     }
 
-    @Operation(summary = "Jobs, newest first", description = "Pass the last id of a page as after= to get the next page")
+    @Operation(operationId = "listJobs", summary = "Jobs, newest first", description = "Pass the last id of a page as after= to get the next page")
+    @ApiResponse(responseCode = "200", description = "A page of jobs")
     @GetMapping
     public JobPage list(@Parameter(hidden = true) Caller caller,
                         @Parameter(description = "Only this tenant's jobs (admins; others see only their own)")
@@ -89,12 +101,14 @@ public class JobController {
     @Schema(description = "A page of jobs, newest first")
     public record JobPage(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<Job> jobs,
-            @Schema(description = "Pass as after= for the next page; null on the last page") Long next) {
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
+                    description = "Pass as after= for the next page; null on the last page") Long next) {
     }
 
-    @Operation(summary = "chainlink's result list: one element per stage that ran, in order")
-    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+    @Operation(operationId = "getResults", summary = "chainlink's result list: one element per stage that ran, in order")
+    @ApiResponse(responseCode = "200", description = "The results", content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
             array = @ArraySchema(schema = @Schema(implementation = StageResult.class))))
+    @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
     @GetMapping(value = "/{id}/results", produces = MediaType.APPLICATION_JSON_VALUE)
     public void results(@Parameter(hidden = true) Caller caller, @PathVariable long id, HttpServletResponse response)
             throws IOException {
@@ -103,8 +117,14 @@ public class JobController {
         jobs.writeResults(caller, id, response.getOutputStream());
     }
 
-    @Operation(summary = "One stream of one stage, as text: each line prefixed with the engine's RFC 3339 timestamp")
-    @GetMapping(value = "/{id}/stages/{index}/logs/{stream}", produces = MediaType.TEXT_PLAIN_VALUE)
+    @Operation(operationId = "getStageLog",
+            summary = "One stream of one stage, as text: each line prefixed with the engine's RFC 3339 timestamp")
+    @ApiResponse(responseCode = "200", description = "The stream as stored",
+            content = @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
+    // Whatever Accept says, the answer is text (RFC 9110 12.5.1 lets a server disregard Accept): a
+    // generated client asks for JSON, the type its errors have, and would be answered 406.
+    @GetMapping("/{id}/stages/{index}/logs/{stream}")
     public void logs(@Parameter(hidden = true) Caller caller, @PathVariable long id, @PathVariable int index,
                      @Parameter(schema = @Schema(allowableValues = {"stdout", "stderr"})) @PathVariable String stream,
                      HttpServletResponse response) throws IOException {

@@ -6,6 +6,7 @@ import io.chainlink.job.JobAlreadyEndedException;
 import io.chainlink.job.JobNotFoundException;
 import io.chainlink.job.QueueFullException;
 import io.chainlink.policy.PolicyViolationException;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
@@ -44,7 +45,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         this.json = json;
     }
 
-    record FieldProblem(String field, String message) {
+    record FieldProblem(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "stages[0].memory") String field,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "'lots' is not a size: use bytes or a number with a unit"
+                    + " b, k, m or g (e.g. 512m, 2g)") String message) {
     }
 
     @ExceptionHandler(JobNotFoundException.class)

@@ -27,32 +27,30 @@ public record StageRequest(
                 description = "An image reference: [host[:port]/]path[:tag][@algorithm:hex], as the engine reads it")
         @NotNull(message = "is required: an image reference such as alpine:3.5") @ImageReference String image,
 
-        @Schema(description = "Replaces the image's entrypoint and CMD: a list of strings, or one string split as a POSIX shell splits words (no expansion, no shell)",
-                oneOf = {String[].class, String.class}, example = "[\"sh\", \"-c\", \"echo a b\"]")
+        @Schema(description = "Replaces the image's entrypoint and CMD; the image's when absent")
         Entrypoint entrypoint,
 
-        @Schema(description = "The container's hostname (an RFC 1123 label)", defaultValue = "container", example = "grader")
+        @Schema(description = "The container's hostname (an RFC 1123 label)", example = "grader")
         @Pattern(regexp = "(?!-)[A-Za-z0-9-]{1,63}(?<!-)", message = "must be an RFC 1123 label: letters, digits and '-', at most 63, not starting or ending with '-'")
         String hostname,
 
-        @Schema(description = "Memory cap; swap equal to it (none). Bytes, or a number with a unit b, k, m, g (either case, optional trailing b, fractions allowed); at least 6m",
-                type = "string", defaultValue = "2g", example = "512m")
+        @Schema(description = "Memory cap; swap equal to it (no swap)")
         MemoryLimit memory,
 
-        @Schema(description = "false: network mode none (only lo)", defaultValue = "true")
+        @Schema(description = "false: network mode none (only lo)")
         Boolean networking,
 
-        @Schema(description = "Privileged mode", defaultValue = "false")
+        @Schema(description = "Privileged mode")
         Boolean privileged,
 
-        @Schema(description = "Seconds from start after which the container is killed; fractions allowed", defaultValue = "30", example = "30")
+        @Schema(description = "Seconds from start after which the container is killed; fractions allowed", example = "30")
         @Positive @DecimalMax(value = "604800", message = "must be at most a week (604800 seconds)")
         Double timeout,
 
         @Schema(description = "Added over the job's environ (the stage wins)", example = "{\"TEST\": \"testing\"}")
         @Environment Map<String, String> env,
 
-        @Schema(description = "When to pull the image", defaultValue = "if-not-present")
+        @Schema(description = "When to pull the image")
         PullPolicy pull,
 
         // Named as chainlink's JSON names it, so that an error names the field the user wrote.
@@ -64,10 +62,10 @@ public record StageRequest(
         @Size(max = 1024, message = "must be at most 1024 characters")
         @JsonProperty("cpuset_cpus") String cpuset_cpus,
 
-        @Schema(description = "false: stdout and stderr are neither read nor stored", defaultValue = "true")
+        @Schema(description = "false: stdout and stderr are neither read nor stored (results show null, the log endpoint 404)")
         Boolean logs,
 
-        @Schema(description = "Run as this user: uid, uid:gid or a name the image knows; the image's user when absent", example = "1000:1000")
+        @Schema(description = "Run as this user: uid, uid:gid or a name the image knows; unset: the image's user", example = "1000:1000")
         @Pattern(regexp = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?", message = "must be uid, uid:gid, name or name:group")
         String user,
 

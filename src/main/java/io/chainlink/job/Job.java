@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 
+/** Every field is written, null ones too: each is required in the document, and those that can be null nullable. */
 @Schema(description = "A submitted chain and where it stands.")
 public record Job(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "42") long id,
@@ -15,25 +16,32 @@ public record Job(
                 description = "Runs begun: 0 while first queued; more than 1 when an interrupted run was started again")
         int attempt,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Instant createdAt,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, description = "null until a worker starts it")
         Instant startedAt,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, description = "null until it ends")
         Instant finishedAt,
-        @Schema(description = "Why the chain could not run (status ERROR)",
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, description = "Why the chain could not run (status ERROR)",
                 example = "image 127.0.0.1:5000/team/grader:2 could not be pulled: manifest unknown")
         String error,
-        @Schema(description = "One entry per submitted stage, in order") List<Stage> stages) {
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
+                description = "One entry per submitted stage, in order; null in the list of jobs")
+        List<Stage> stages) {
 
     public record Stage(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "0") int index,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "alpine:3.5") String image,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) StageStatus status,
-            @Schema(example = "0") Integer exitCode,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) boolean killed,
-            Instant startedAt,
-            Instant finishedAt,
-            @Schema(description = "Bytes of stdout read but not kept: the middle, between the head and the tail"
-                    + " chainlink.log-limit keeps, timestamps included; null when nothing was cut", example = "52201424")
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, example = "0",
+                    description = "The container's exit code; null until it has exited")
+            Integer exitCode,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Killed at its timeout") boolean killed,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true) Instant startedAt,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true) Instant finishedAt,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, example = "52201424",
+                    description = "Bytes of stdout read but not kept: the middle, between the head and the tail"
+                            + " chainlink.log-limit keeps, timestamps included; null when nothing was cut")
             Long stdoutDropped,
-            @Schema(description = "As stdoutDropped, for stderr")
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, description = "As stdoutDropped, for stderr")
             Long stderrDropped,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
                     description = "The engine discarded part of the output before it could be read (its log files"

@@ -1,5 +1,6 @@
 package io.chainlink.job;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +23,8 @@ import java.util.Set;
  * ERROR means the chain could not run (pull, engine refusal, engine lost, instance stopped).
  * Frontends retry ERROR only.
  */
+@Schema(enumAsRef = true, description = "QUEUED, RUNNING, then SUCCEEDED, FAILED (a stage exited non-zero or was killed at"
+        + " its timeout), ERROR (the chain could not run: pull, engine refusal, engine lost) or CANCELLED")
 public enum JobStatus {
     QUEUED, RUNNING, SUCCEEDED, FAILED, ERROR, CANCELLED;
 

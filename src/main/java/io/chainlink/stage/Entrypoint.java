@@ -1,6 +1,7 @@
 package io.chainlink.stage;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +10,10 @@ import java.util.List;
  * splits them (quotes respected, nothing expanded, no shell started), as the Docker SDK for
  * Python does with {@code shlex.split}.
  */
-public record Entrypoint(List<String> words) {
+@Schema(description = "A program and its arguments: a list of strings, or one string split into words as a POSIX"
+        + " shell splits them (quotes respected, nothing expanded, no shell started)",
+        oneOf = {String[].class, String.class}, example = "[\"sh\", \"-c\", \"echo a b\"]")
+public record Entrypoint(@Schema(hidden = true) List<String> words) {
 
     public Entrypoint {
         words = List.copyOf(words);

@@ -1,6 +1,7 @@
 package io.chainlink.stage;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -11,7 +12,10 @@ import java.util.regex.Pattern;
  * {@code parse_bytes}): a whole number of bytes, or a number with a unit {@code b k m g} in
  * either case, an optional trailing {@code b}, and a fraction allowed ({@code 1.5g}).
  */
-public record MemoryLimit(long bytes) {
+@Schema(description = "A whole number of bytes, or a number with a unit b, k, m or g (either case, optional trailing b,"
+        + " fractions allowed: 512m, 64M, 2gb, 1.5g); at least 6m (6291456 bytes)",
+        oneOf = {String.class, Long.class}, example = "512m")
+public record MemoryLimit(@Schema(hidden = true) long bytes) {
 
     /** The engine refuses a memory cap below 6 MiB (linuxMinMemory in moby). */
     public static final long ENGINE_FLOOR = 6L * 1024 * 1024;

@@ -1,5 +1,6 @@
 package io.chainlink.stage;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,9 @@ import java.util.Set;
  * A stage that ran never becomes SKIPPED: it keeps what it had. When a job is sent back to the
  * queue to run again, its stages start over from PENDING (a reset, not a move).
  */
+@Schema(enumAsRef = true, description = "PENDING, RUNNING, then SUCCEEDED or FAILED when it ran to its end (FAILED: non-zero"
+        + " exit or killed at its timeout); CANCELLED when its job was cancelled under it; ERROR when it was cut short"
+        + " or the engine did not answer; SKIPPED when it never ran")
 public enum StageStatus {
     PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED, ERROR, SKIPPED;
 
