@@ -106,6 +106,12 @@ public record ChainlinkProperties(
         }
     }
 
+    /** The stage policy of a tenant: the first of its clients' own, else the service-wide one. */
+    public StagePolicy policyFor(String tenant) {
+        return clients.stream().filter(c -> c.name().equals(tenant) && c.policy() != null)
+                .map(Client::policy).findFirst().orElse(policy);
+    }
+
     /** Whether the API asks who calls it. */
     public enum Auth {
         /** Bearer tokens of the configured clients (with none configured: open, on loopback only). */
@@ -121,13 +127,16 @@ public record ChainlinkProperties(
      *
      * @param maxQueued  most of the tenant's jobs waiting at once; past it a submission answers 429
      * @param maxRunning most of the tenant's jobs running at once; the rest wait their turn
+     * @param policy     the tenant's own stage policy, in place of the service-wide one (what it leaves
+     *                   unset takes the built-in defaults, not the service-wide values)
      */
     public record Client(
             @NotBlank String name,
             @NotBlank @Size(min = 16, message = "must be at least 16 characters") String token,
             @NotNull Role role,
             @Min(1) Integer maxQueued,
-            @Min(1) Integer maxRunning) {
+            @Min(1) Integer maxRunning,
+            @Valid StagePolicy policy) {
 
         @Override
         public String toString() { // never print a token

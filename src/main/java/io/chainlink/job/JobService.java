@@ -80,7 +80,7 @@ public class JobService implements AutoCloseable {
         if (!caller.maySubmit()) {
             throw new ForbiddenException("client " + caller.tenant() + " may read jobs, not submit them (role " + caller.role() + ")");
         }
-        properties.policy().check(stages, caller.tenant());
+        properties.policyFor(caller.tenant()).check(stages, caller.tenant());
         long queued = queue.estimate();
         if (queued >= properties.maxQueued()) {
             throw new QueueFullException(queued);

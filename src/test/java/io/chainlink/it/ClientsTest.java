@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
         "chainlink.clients[0].name=cs101", "chainlink.clients[0].token=" + ClientsTest.CS101, "chainlink.clients[0].role=submit",
         "chainlink.clients[1].name=cs101", "chainlink.clients[1].token=" + ClientsTest.CS101_TA, "chainlink.clients[1].role=read",
         "chainlink.clients[2].name=cs102", "chainlink.clients[2].token=" + ClientsTest.CS102, "chainlink.clients[2].role=submit",
-        "chainlink.clients[2].max-queued=2",
+        "chainlink.clients[2].max-queued=2", "chainlink.clients[2].policy.networking=false",
         "chainlink.clients[3].name=ops", "chainlink.clients[3].token=" + ClientsTest.ADMIN, "chainlink.clients[3].role=admin"})
 class ClientsTest extends EngineTest {
 
@@ -26,7 +26,7 @@ class ClientsTest extends EngineTest {
     static final String CS102 = "cs102-submit-token-0003";
     static final String ADMIN = "ops-admin-token-000004";
     private static final String CHAIN = """
-            {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}]}""";
+            {"stages": [{"image": "IMAGE", "entrypoint": ["true"], "networking": false}]}""";
 
     private long submitAs(String client) {
         token = client;
@@ -109,6 +109,19 @@ class ClientsTest extends EngineTest {
         assertThat(third.body().get("detail").asString()).contains("cs102");
         token = CS101;
         assertThat(post("/api/v1/jobs", chain(CHAIN)).status()).isEqualTo(202);
+    }
+
+    @Test
+    void aClientsOwnPolicyHoldsForItsTenantOnly() {
+        String networked = """
+                {"stages": [{"image": "IMAGE", "entrypoint": ["true"], "networking": true}]}""";
+        token = CS102;
+        Response refused = post("/api/v1/jobs", chain(networked));
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body().get("detail").asString()).contains("stages[0].networking").contains("cs102");
+
+        token = CS101;
+        assertThat(post("/api/v1/jobs", chain(networked)).status()).as("the service-wide policy allows it").isEqualTo(202);
     }
 
     @Test
