@@ -3,9 +3,11 @@ package io.chainlink.auth;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.util.Optional;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -17,8 +19,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Every {@code /api/v1} request names its client with {@code Authorization: Bearer <token>};
  * without a valid one it answers 401 with a problem body and {@code WWW-Authenticate: Bearer}.
- * The caller it finds is the request's {@link #CALLER} attribute. With no clients configured,
- * every request is the local admin's ({@link Caller#LOCAL}).
+ * The caller it finds is the request's {@link #CALLER} attribute, and the request's user and role,
+ * which is how actuator's health shows its details to admins only
+ * ({@code management.endpoint.health.show-details=when-authorized}); health itself needs no token.
+ * With no clients configured, every request is the local admin's ({@link Caller#LOCAL}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -33,15 +37,21 @@ public class BearerAuthFilter extends OncePerRequestFilter {
         this.clients = clients;
     }
 
+    private static final String HEALTH = "/actuator/health";
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
+        return !request.getRequestURI().startsWith("/api/") && !request.getRequestURI().startsWith(HEALTH);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Optional<Caller> caller = clients.open() ? Optional.of(Caller.LOCAL) : bearer(request).flatMap(clients::byToken);
+        if (request.getRequestURI().startsWith(HEALTH)) {
+            chain.doFilter(caller.<HttpServletRequest>map(c -> new Authenticated(request, c)).orElse(request), response);
+            return;
+        }
         if (caller.isEmpty()) {
             unauthorized(response, bearer(request).isPresent()
                     ? "the bearer token is not one of this service's clients"
@@ -49,7 +59,33 @@ public class BearerAuthFilter extends OncePerRequestFilter {
             return;
         }
         request.setAttribute(CALLER, caller.get());
-        chain.doFilter(request, response);
+        chain.doFilter(new Authenticated(request, caller.get()), response);
+    }
+
+    /** The request as its caller's: its tenant the user, its role the one role it is in. */
+    private static final class Authenticated extends HttpServletRequestWrapper {
+
+        private final Caller caller;
+
+        Authenticated(HttpServletRequest request, Caller caller) {
+            super(request);
+            this.caller = caller;
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return caller::tenant;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return caller.tenant();
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return caller.role().name().equalsIgnoreCase(role);
+        }
     }
 
     private static Optional<String> bearer(HttpServletRequest request) {

@@ -125,6 +125,19 @@ class ClientsTest extends EngineTest {
     }
 
     @Test
+    void healthAnswersEveryoneButShowsItsDetailsToAdminsOnly() {
+        for (String caller : new String[] {null, CS101, CS101_TA}) {
+            token = caller;
+            Response health = get("/actuator/health");
+            assertThat(health.status()).as("health needs no token").isEqualTo(200);
+            assertThat(health.body().get("status").asString()).isEqualTo("UP");
+            assertThat(health.body().has("components")).as("no details for %s", caller).isFalse();
+        }
+        token = ADMIN;
+        assertThat(get("/actuator/health").body().at("/components/engine/details/version").asString()).isNotBlank();
+    }
+
+    @Test
     void theApiDocumentDeclaresTheBearerSchemeForGeneratedClients() {
         token = null;
         JsonNode document = get("/v3/api-docs").body();
