@@ -41,14 +41,23 @@ public class BearerAuthFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/") && !request.getRequestURI().startsWith(HEALTH);
+        return !path(request).startsWith("/api/") && !path(request).startsWith(HEALTH);
+    }
+
+    /**
+     * The path as the application's mappings see it: decoded, with {@code ;parameters} removed.
+     * The raw request URI is neither ({@code /%61pi/v1/jobs} reaches the same controller).
+     */
+    private static String path(HttpServletRequest request) {
+        String info = request.getPathInfo();
+        return request.getServletPath() + (info == null ? "" : info);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Optional<Caller> caller = clients.open() ? Optional.of(Caller.LOCAL) : bearer(request).flatMap(clients::byToken);
-        if (request.getRequestURI().startsWith(HEALTH)) {
+        if (path(request).startsWith(HEALTH)) {
             chain.doFilter(caller.<HttpServletRequest>map(c -> new Authenticated(request, c)).orElse(request), response);
             return;
         }

@@ -122,7 +122,10 @@ public class ImagePuller implements AutoCloseable {
     }
 
     /** Empty when the image is there; otherwise why it is not. */
-    private Optional<String> prepare(String image, PullPolicy policy, String tenant) {
+    private Optional<String> prepare(String image, PullPolicy asked, String tenant) {
+        // An image from a registry whose configured credentials are another tenant's is always
+        // pulled, with none: a copy another tenant pulled must not run for this one unchecked.
+        PullPolicy policy = credentials.withheldFrom(ImageRef.parse(image).registry(), tenant) ? PullPolicy.ALWAYS : asked;
         boolean present = isPresent(image);
         if (policy == PullPolicy.NEVER || (policy == PullPolicy.IF_NOT_PRESENT && present)) {
             return present ? Optional.empty()

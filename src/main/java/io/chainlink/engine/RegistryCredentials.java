@@ -48,6 +48,12 @@ public class RegistryCredentials {
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".docker");
     }
 
+    /** Whether {@code host} has configured credentials that serve other tenants, not this one. */
+    public boolean withheldFrom(String host, String tenant) {
+        ChainlinkProperties.Registry registry = configured.get(host);
+        return registry != null && !registry.serves(tenant);
+    }
+
     /**
      * The credentials a job of {@code tenant} pulls from {@code host} with: the configured ones if
      * they serve that tenant (and none at all if they serve others only), else docker login's.

@@ -188,7 +188,8 @@ public class JobLifecycle {
      */
     public boolean release(long job, String owner) {
         return moveJob(job, JobStatus.RUNNING, JobStatus.QUEUED,
-                "started_at = NULL, owner = NULL, lease_until = NULL, attempt = attempt - 1", " AND owner = :owner",
+                "started_at = NULL, owner = NULL, lease_until = NULL, attempt = attempt - 1",
+                " AND owner = :owner AND NOT cancel_requested",
                 Map.of("owner", owner));
     }
 
@@ -208,8 +209,9 @@ public class JobLifecycle {
      */
     private boolean requeue(long job, String condition, Map<String, Object> params) {
         return Boolean.TRUE.equals(transaction.execute(tx -> {
+            // A job a client asked to cancel is never run again: it stays for a settle as CANCELLED.
             if (!moveJob(job, JobStatus.RUNNING, JobStatus.QUEUED,
-                    "started_at = NULL, owner = NULL, lease_until = NULL, cancel_requested = FALSE", condition, params)) {
+                    "started_at = NULL, owner = NULL, lease_until = NULL", condition + " AND NOT cancel_requested", params)) {
                 return false;
             }
             jdbc.sql("DELETE FROM stage_logs WHERE job_id = :job").param("job", job).update();
@@ -253,11 +255,24 @@ public class JobLifecycle {
         });
     }
 
-    /** Extends the leases of the jobs {@code owner} runs; the heartbeat. */
-    public int renewLeases(String owner, Instant until) {
-        return jdbc.sql("UPDATE jobs SET lease_until = :until WHERE owner = :owner AND status = 'RUNNING'")
-                .param("until", utc(until)).param("owner", owner)
+    /**
+     * Extends the leases of the jobs {@code owner} runs now; the heartbeat. Only those it names: a
+     * job of this owner that no worker runs any more (its settle failed, or an instance of the same
+     * id died) must lose its lease, so that a recovery ends it.
+     */
+    public int renewLeases(String owner, List<Long> running, Instant until) {
+        if (running.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("UPDATE jobs SET lease_until = :until WHERE owner = :owner AND status = 'RUNNING' AND id IN (:ids)")
+                .param("until", utc(until)).param("owner", owner).param("ids", running)
                 .update();
+    }
+
+    /** Whether a client asked to cancel this job. */
+    public boolean isCancelRequested(long job) {
+        return jdbc.sql("SELECT cancel_requested FROM jobs WHERE id = :id").param("id", job)
+                .query(Boolean.class).optional().orElse(false);
     }
 
     /** Of {@code owner}'s running jobs, those a client asked to cancel. */

@@ -29,7 +29,6 @@ public class JobService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
     static final int MAX_WAITERS = 64;
     private static final long SECOND_NANOS = 1_000_000_000L;
-    /** Whom the service-wide policy names in a refusal, until submissions come from known clients. */
     /** How long a cancel waits for a running job to stop before it answers; the kill takes well under it. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(3);
 

@@ -156,6 +156,9 @@ public class ChainRunner {
                 log.info("job {} back in the queue until the engine answers", job.id());
                 return;
             }
+            if (ending.status() != JobStatus.CANCELLED && lifecycle.isCancelRequested(job.id())) {
+                ending = new Ending(JobStatus.CANCELLED, null); // asked for while it ended otherwise: the client's word stands
+            }
             if (lifecycle.settle(job.id(), instance.id(), ending.status(), ending.error(), clock.instant())) {
                 events.settled().fire();
                 metrics.jobFinished(ending.status());
@@ -164,6 +167,7 @@ public class ChainRunner {
                 log.warn("job {} was no longer this instance's when it ended {}; left as it was", job.id(), ending.status());
             }
         } catch (RuntimeException e) {
+            // No worker runs it now, so the heartbeat stops renewing its lease, and a recovery ends it.
             log.error("job {} could not be settled as {}; its lease runs out and a recovery ends it", job.id(), ending.status(), e);
         }
     }

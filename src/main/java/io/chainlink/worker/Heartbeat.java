@@ -57,7 +57,7 @@ public class Heartbeat implements SmartLifecycle {
             long seen = cancels.generation();
             try {
                 if (System.nanoTime() - nextRenewal >= 0) {
-                    lifecycle.renewLeases(instance.id(), clock.instant().plus(properties.lease()));
+                    lifecycle.renewLeases(instance.id(), workers.runningJobs(), clock.instant().plus(properties.lease()));
                     nextRenewal = System.nanoTime() + BEAT.toNanos();
                 }
                 if (!workers.runningJobs().isEmpty()) {

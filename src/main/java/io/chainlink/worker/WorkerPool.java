@@ -131,9 +131,11 @@ public class WorkerPool implements SmartLifecycle {
         if (pullSlots.tryAcquire()) {
             if (runner.needsPull(job)) {
                 pullers.execute(() -> {
+                    ChainRunner.Prepared prepared = new ChainRunner.Prepared(job, new IllegalStateException("the pull thread failed"));
                     try {
-                        pulled.add(new Pulled(runner.prepare(job, abort), abort));
+                        prepared = runner.prepare(job, abort);
                     } finally {
+                        pulled.add(new Pulled(prepared, abort)); // whatever happened, a worker ends it
                         pullSlots.release();
                         queued.fire(); // wakes an idle worker for it
                     }
@@ -169,6 +171,12 @@ public class WorkerPool implements SmartLifecycle {
             try (var context = MDC.putCloseable("job", Long.toString(job))) {
                 log.info("job {} cancelled; stopping it", job);
                 abort.request(Abort.Reason.CANCEL, engine);
+            }
+            // Pulled and waiting for a worker: it has no container to kill, so it ends here and now.
+            for (Pulled ready : pulled) {
+                if (ready.job().job().id() == job && pulled.remove(ready)) {
+                    finish(ready);
+                }
             }
         }
     }

@@ -38,7 +38,7 @@ class ClientsTest extends EngineTest {
         for (String attempt : new String[] {null, "not-a-client-token-at-all", CS101 + "x", ""}) {
             token = attempt;
             for (Response response : new Response[] {get("/api/v1/jobs"), get("/api/v1/jobs/1"), post("/api/v1/jobs", chain(CHAIN)),
-                    post("/api/v1/jobs/1/cancel", "")}) {
+                    post("/api/v1/jobs/1/cancel", ""), get("/%61pi/v1/jobs"), get("/api;x/v1/jobs"), get("/api/v1/./jobs")}) {
                 assertThat(response.status()).as("token %s", attempt).isEqualTo(401);
                 assertThat(response.headers().get("www-authenticate")).containsExactly("Bearer");
                 assertThat(response.headers().get("content-type").get(0)).startsWith("application/problem+json");

@@ -38,6 +38,26 @@ class RegistryClientsTest extends EngineTest {
     }
 
     @Test
+    void anotherTenantCannotRunTheChosenClientsImageFromTheEnginesLocalCopy() throws Exception {
+        String image = REGISTRY.push(docker(), IMAGE, "course/cs101-answers", "1",
+                new AuthConfig().withUsername("grader").withPassword(PASSWORD));
+        String chain = """
+                {"stages": [{"image": "%s", "entrypoint": ["true"]}]}""".formatted(image); // pull: if-not-present
+        try {
+            token = CS101;
+            assertThat(submitAndWait(chain).get("status").asString()).isEqualTo("SUCCEEDED");
+            assertThat(docker().inspectImageCmd(image).exec()).as("the copy is on the engine").isNotNull();
+
+            token = CS102;
+            JsonNode refused = submitAndWait(chain);
+            assertThat(refused.get("status").asString()).isEqualTo("ERROR");
+            assertThat(refused.get("error").asString()).contains(image).containsAnyOf("no basic auth credentials", "unauthorized");
+        } finally {
+            docker().removeImageCmd(image).withForce(true).exec();
+        }
+    }
+
+    @Test
     void onlyTheChosenClientPullsWithTheServicesCredentials() throws Exception {
         String image = REGISTRY.push(docker(), IMAGE, "course/cs101-grader", "1",
                 new AuthConfig().withUsername("grader").withPassword(PASSWORD));

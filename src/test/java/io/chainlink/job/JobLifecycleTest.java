@@ -161,7 +161,7 @@ class JobLifecycleTest {
         claim("a");
         claim("b");
 
-        assertThat(lifecycle.renewLeases("a", NOW.plusSeconds(90))).isEqualTo(1);
+        assertThat(lifecycle.renewLeases("a", List.of(renewed), NOW.plusSeconds(90))).isEqualTo(1);
 
         Instant later = NOW.plusSeconds(60);
         assertThat(lifecycle.expired(later)).extracting(JobLifecycle.Expired::id).containsExactly(lost);
@@ -170,6 +170,33 @@ class JobLifecycleTest {
         assertThat(lifecycle.settleExpired(lost, JobStatus.ERROR, "interrupted", later)).isTrue();
         assertThat(view(renewed).status()).isEqualTo(JobStatus.RUNNING);
         assertThat(view(lost).status()).isEqualTo(JobStatus.ERROR);
+    }
+
+    @Test
+    void aLeaseIsRenewedOnlyForTheJobsItsOwnerStillRuns() {
+        long running = job(1);
+        long forgotten = job(1); // its settle failed: no worker runs it any more
+        claim("a");
+        claim("a");
+
+        assertThat(lifecycle.renewLeases("a", List.of(running), NOW.plusSeconds(90))).isEqualTo(1);
+        assertThat(lifecycle.renewLeases("a", List.of(), NOW.plusSeconds(90))).isZero();
+
+        assertThat(lifecycle.expired(NOW.plusSeconds(60))).extracting(JobLifecycle.Expired::id).containsExactly(forgotten);
+    }
+
+    @Test
+    void aJobAClientAskedToCancelIsNeverSentBackToTheQueue() {
+        long id = job(1);
+        claim("a");
+        lifecycle.cancel(id, NOW);
+
+        assertThat(lifecycle.requeueExpired(id, NOW.plusSeconds(60))).isFalse();
+        assertThat(lifecycle.requeueOwned(id, "a")).isFalse();
+        assertThat(lifecycle.release(id, "a")).isFalse();
+        assertThat(view(id).status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(lifecycle.isCancelRequested(id)).isTrue();
+        assertThat(lifecycle.expired(NOW.plusSeconds(60))).singleElement().satisfies(e -> assertThat(e.cancelRequested()).isTrue());
     }
 
     @Test
