@@ -57,7 +57,7 @@ class OomEvents {
             // FinishedAt then comes before StartedAt. A second earlier covers it; the filter keeps
             // the window to this container.
             Instant since = (started.isBefore(finished) ? started : finished).minusSeconds(1);
-            String path = "/events?since=" + seconds(since) + "&until=" + seconds(finished.plus(LATE))
+            String path = "/events?since=" + LogReader.unixTime(since) + "&until=" + LogReader.unixTime(finished.plus(LATE))
                     + "&filters=" + URLEncoder.encode(filters, StandardCharsets.UTF_8);
             boolean seen = calls.call("list the container's OOM events", () -> {
                 try (DockerHttpClient.Response response = engine.execute(Method.GET, path);
@@ -76,10 +76,5 @@ class OomEvents {
             log.debug("could not ask the engine whether container {} ran out of memory: {}", container, e.getMessage());
             return false; // the State stands as the engine gave it
         }
-    }
-
-    /** The engine's timestamp form: seconds since the epoch, with nanoseconds. */
-    private static String seconds(Instant instant) {
-        return instant.getEpochSecond() + "." + String.format("%09d", instant.getNano());
     }
 }
