@@ -23,7 +23,7 @@ const ENDED: ReadonlySet<JobStatus> = new Set<JobStatus>([
     JobStatus.Succeeded, JobStatus.Failed, JobStatus.Error, JobStatus.Cancelled,
 ]);
 
-async function waitForEnd(id: number): Promise<Job> {
+async function waitForEnd(id: string): Promise<Job> {
     const deadline = Date.now() + 120_000;
     for (;;) {
         const job = await jobs.getJob({ id, wait: 10 });
@@ -34,7 +34,7 @@ async function waitForEnd(id: number): Promise<Job> {
     }
 }
 
-async function waitUntil(id: number, what: string, holds: (job: Job) => boolean): Promise<Job> {
+async function waitUntil(id: string, what: string, holds: (job: Job) => boolean): Promise<Job> {
     const deadline = Date.now() + 60_000;
     for (;;) {
         const job = await jobs.getJob({ id });

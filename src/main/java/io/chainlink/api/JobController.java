@@ -65,7 +65,7 @@ public class JobController {
     @ApiResponse(responseCode = "200", description = "The job")
     @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
     @GetMapping("/{id}")
-    public Job job(@Parameter(hidden = true) Caller caller, @PathVariable long id,
+    public Job job(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id,
                    @Parameter(description = "Seconds to wait for the job to end (at most 60)")
                    @RequestParam(defaultValue = "0") @Min(0) @Max(60) int wait) throws InterruptedException {
         return wait == 0 ? jobs.find(caller, id) : jobs.awaitEnd(caller, id, Duration.ofSeconds(wait));
@@ -79,7 +79,7 @@ public class JobController {
     @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
     @ApiResponse(responseCode = "409", ref = OpenApiConfiguration.CONFLICT)
     @PostMapping("/{id}/cancel")
-    public ResponseEntity<Job> cancel(@Parameter(hidden = true) Caller caller, @PathVariable long id) throws InterruptedException {
+    public ResponseEntity<Job> cancel(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id) throws InterruptedException {
         Job job = jobs.cancel(caller, id);
         return job.status().isTerminal() ? ResponseEntity.ok(job) : ResponseEntity.accepted().body(job);
     }
@@ -92,9 +92,10 @@ public class JobController {
                         @RequestParam Optional<String> tenant,
                         @RequestParam Optional<JobStatus> status,
                         @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
-                        @Parameter(description = "Only jobs older than this id") @RequestParam Optional<Long> after) {
+                        @Parameter(description = "Only jobs older than this one: the next of the previous page",
+                                schema = @Schema(type = "string", format = "uuid")) @RequestParam Optional<String> after) {
         List<Job> page = jobs.list(caller, tenant, status, limit, after).stream().map(Job::summary).toList();
-        Long next = page.size() == limit ? page.get(page.size() - 1).id() : null;
+        String next = page.size() == limit ? page.get(page.size() - 1).id() : null;
         return new JobPage(page, next);
     }
 
@@ -102,7 +103,7 @@ public class JobController {
     public record JobPage(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<Job> jobs,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
-                    description = "Pass as after= for the next page; null on the last page") Long next) {
+                    format = "uuid", description = "Pass as after= for the next page; null on the last page") String next) {
     }
 
     @Operation(operationId = "getResults", summary = "chainlink's result list: one element per stage that ran, in order")
@@ -110,9 +111,9 @@ public class JobController {
             array = @ArraySchema(schema = @Schema(implementation = StageResult.class))))
     @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
     @GetMapping(value = "/{id}/results", produces = MediaType.APPLICATION_JSON_VALUE)
-    public void results(@Parameter(hidden = true) Caller caller, @PathVariable long id, HttpServletResponse response)
+    public void results(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id, HttpServletResponse response)
             throws IOException {
-        jobs.find(caller, id);
+        jobs.find(caller, id); // a 404 before the answer has begun
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         jobs.writeResults(caller, id, response.getOutputStream());
     }
@@ -125,7 +126,7 @@ public class JobController {
     // Whatever Accept says, the answer is text (RFC 9110 12.5.1 lets a server disregard Accept): a
     // generated client asks for JSON, the type its errors have, and would be answered 406.
     @GetMapping("/{id}/stages/{index}/logs/{stream}")
-    public void logs(@Parameter(hidden = true) Caller caller, @PathVariable long id, @PathVariable int index,
+    public void logs(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id, @PathVariable int index,
                      @Parameter(schema = @Schema(allowableValues = {"stdout", "stderr"})) @PathVariable String stream,
                      HttpServletResponse response) throws IOException {
         LogStream which = LogStream.of(stream);

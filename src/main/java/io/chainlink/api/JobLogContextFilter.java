@@ -12,15 +12,17 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * A request about one job (its view, cancel, results, a stage's log) logs with the job's id, and
- * the stage's index, in the MDC, as the worker that runs it does: a cancel's lines and a failed
- * request's error carry them too.
+ * A request about one job (its view, cancel, results, a stage's log) logs with the job's public id
+ * ({@code jobId}), and the stage's index, in the MDC: a cancel's lines and a failed request's error
+ * carry them too. The worker's lines carry the internal number ({@code job}) instead, which the
+ * request does not know without a look in the database.
  */
 @Component
 class JobLogContextFilter extends OncePerRequestFilter {
 
-    /** Ids longer than any id are left to the controller's 404. */
-    private static final Pattern JOB_PATH = Pattern.compile("/api/v1/jobs/(\\d{1,18})(?:/stages/(\\d{1,9})(?:/.*)?|/.*)?");
+    /** Only the canonical form of an id: anything else is left to the controller's 404. */
+    private static final Pattern JOB_PATH = Pattern.compile(
+            "/api/v1/jobs/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:/stages/(\\d{1,9})(?:/.*)?|/.*)?");
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -30,14 +32,14 @@ class JobLogContextFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        MDC.put("job", Long.toString(Long.parseLong(path.group(1))));
+        MDC.put("jobId", path.group(1));
         if (path.group(2) != null) {
             MDC.put("stage", Integer.toString(Integer.parseInt(path.group(2))));
         }
         try {
             chain.doFilter(request, response);
         } finally {
-            MDC.remove("job");
+            MDC.remove("jobId");
             MDC.remove("stage");
         }
     }

@@ -5,6 +5,7 @@ import io.chainlink.job.QuotaExceededException;
 import io.chainlink.job.JobAlreadyEndedException;
 import io.chainlink.job.JobNotFoundException;
 import io.chainlink.job.QueueFullException;
+import io.chainlink.job.UnknownPageStartException;
 import io.chainlink.policy.PolicyViolationException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Comparator;
@@ -54,6 +55,12 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(JobNotFoundException.class)
     ProblemDetail notFound(JobNotFoundException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    /** {@code after=} naming no job of the caller's: 400 naming the parameter, as for any bad parameter. */
+    @ExceptionHandler(UnknownPageStartException.class)
+    ProblemDetail unknownPageStart(UnknownPageStartException e) {
+        return badRequest("Invalid request parameters", List.of(new FieldProblem(e.parameter(), e.getMessage())));
     }
 
     @ExceptionHandler(ForbiddenException.class)

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
@@ -24,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class JobRepository {
 
-    private static final String JOB_COLUMNS = "id, tenant, status, attempt, created_at, started_at, finished_at, error";
+    private static final String JOB_COLUMNS = "public_id, tenant, status, attempt, created_at, started_at, finished_at, error";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -34,10 +35,16 @@ public class JobRepository {
         this.json = json;
     }
 
+    /** A stored job's two ids: the number every table and label uses inside, and the UUID the API shows. */
+    public record Ids(long internal, String external) {
+    }
+
     @Transactional
-    public long insert(String tenant, List<StageSpec> stages, Instant now) {
+    public Ids insert(String tenant, List<StageSpec> stages, Instant now) {
         GeneratedKeyHolder key = new GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO jobs (tenant, status, created_at) VALUES (:tenant, :status, :now)")
+        String publicId = UUID.randomUUID().toString();
+        jdbc.sql("INSERT INTO jobs (public_id, tenant, status, created_at) VALUES (:publicId, :tenant, :status, :now)")
+                .param("publicId", publicId)
                 .param("tenant", tenant)
                 .param("status", JobStatus.QUEUED.name())
                 .param("now", utc(now))
@@ -56,7 +63,28 @@ public class JobRepository {
                     .param("spec", json.writeValueAsString(stage))
                     .update();
         }
-        return id;
+        return new Ids(id, publicId);
+    }
+
+    /** The internal id of the job with this public id; empty for an unknown one or a string that is no UUID. */
+    public Optional<Long> internalId(String publicId) {
+        if (!isUuid(publicId)) {
+            return Optional.empty();
+        }
+        return jdbc.sql("SELECT id FROM jobs WHERE public_id = :publicId").param("publicId", publicId)
+                .query(Long.class).optional();
+    }
+
+    /** Only the canonical, lower-case form the service writes: any other spelling names no job. */
+    private static boolean isUuid(String candidate) {
+        if (candidate == null || candidate.length() != 36) {
+            return false;
+        }
+        try {
+            return UUID.fromString(candidate).toString().equals(candidate);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** A job with its stages, in one statement: the status read every client polls. */
@@ -64,7 +92,7 @@ public class JobRepository {
         record Row(Job job, Job.Stage stage) {
         }
         List<Row> rows = jdbc.sql("""
-                SELECT j.id, j.tenant, j.status, j.attempt, j.created_at, j.started_at, j.finished_at, j.error,
+                SELECT j.public_id, j.tenant, j.status, j.attempt, j.created_at, j.started_at, j.finished_at, j.error,
                        s.idx, s.image, s.status AS stage_status, s.exit_code, s.killed,
                        s.started_at AS stage_started_at, s.finished_at AS stage_finished_at,
                        s.stdout_dropped, s.stderr_dropped, s.output_lost
@@ -86,7 +114,7 @@ public class JobRepository {
         return Optional.of(rows.get(0).job().withStages(stages));
     }
 
-    /** Newest first, of one tenant or all; {@code after} is the id of the last job of the previous page. */
+    /** Newest first, of one tenant or all; {@code after} is the internal id of the last job of the previous page. */
     public List<Job> list(Optional<String> tenant, Optional<JobStatus> status, int limit, Optional<Long> after) {
         // Plain conditions rather than "(:status IS NULL OR ...)", so each statement walks its index.
         String where = " WHERE id < :after" + (status.isPresent() ? " AND status = :status" : "")
@@ -205,7 +233,7 @@ public class JobRepository {
     }
 
     private static Job job(ResultSet rs, List<Job.Stage> stages) throws SQLException {
-        return new Job(rs.getLong("id"), rs.getString("tenant"), JobStatus.valueOf(rs.getString("status")), rs.getInt("attempt"),
+        return new Job(rs.getString("public_id"), rs.getString("tenant"), JobStatus.valueOf(rs.getString("status")), rs.getInt("attempt"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
                 rs.getString("error"), stages);
     }

@@ -89,23 +89,37 @@ public class JobService implements AutoCloseable {
             throw new QuotaExceededException(caller.tenant(), quota.getAsInt());
         }
         Instant now = clock.instant();
-        long id = repository.insert(caller.tenant(), stages, now);
+        JobRepository.Ids ids = repository.insert(caller.tenant(), stages, now);
         queue.added();
         metrics.jobSubmitted();
         events.queued().fire();
-        try (var context = MDC.putCloseable("job", Long.toString(id))) {
-            log.debug("job {} queued with {} stages", id, stages.size());
+        try (var context = MDC.putCloseable("job", Long.toString(ids.internal()))) {
+            log.debug("job {} queued with {} stages as {}", ids.internal(), stages.size(), ids.external());
         }
         List<Job.Stage> pending = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
             pending.add(new Job.Stage(i, stages.get(i).image(), StageStatus.PENDING, null, false, null, null));
         }
-        return new Job(id, caller.tenant(), JobStatus.QUEUED, 0, now, null, null, null, pending);
+        return new Job(ids.external(), caller.tenant(), JobStatus.QUEUED, 0, now, null, null, null, pending);
     }
 
-    /** The job, if the caller may see it: another tenant's job is "not found", so that it does not learn it exists. */
-    public Job find(Caller caller, long id) {
-        return repository.find(id).filter(job -> caller.sees(job.tenant()))
+    /**
+     * The job, if the caller may see it: another tenant's job is "not found", so that it does not
+     * learn it exists; so is an id that is no UUID.
+     */
+    public Job find(Caller caller, String id) {
+        return find(caller, internalId(caller, id), id);
+    }
+
+    /** The internal id of a job the caller may see, by its public one. */
+    private long internalId(Caller caller, String id) {
+        long internal = repository.internalId(id).orElseThrow(() -> new JobNotFoundException("job " + id));
+        find(caller, internal, id);
+        return internal;
+    }
+
+    private Job find(Caller caller, long internal, String id) {
+        return repository.find(internal).filter(job -> caller.sees(job.tenant()))
                 .orElseThrow(() -> new JobNotFoundException("job " + id));
     }
 
@@ -113,15 +127,16 @@ public class JobService implements AutoCloseable {
      * The job once it has ended, or as it stands after {@code max}. Waiters are bounded: past
      * {@link #MAX_WAITERS} a call answers at once, so waits cannot take every request thread.
      */
-    public Job awaitEnd(Caller caller, long id, Duration max) throws InterruptedException {
+    public Job awaitEnd(Caller caller, String id, Duration max) throws InterruptedException {
+        long internal = internalId(caller, id);
         if (!waiters.tryAcquire()) {
-            return find(caller, id);
+            return find(caller, internal, id);
         }
         try {
             long deadline = System.nanoTime() + max.toNanos();
             while (true) {
                 long seen = events.settled().generation();
-                Job job = find(caller, id);
+                Job job = find(caller, internal, id);
                 long left = deadline - System.nanoTime();
                 if (job.status().isTerminal() || left <= 0) {
                     return job;
@@ -139,44 +154,54 @@ public class JobService implements AutoCloseable {
      * (its container killed, its later stages skipped), which this waits for, briefly, so that the
      * answer usually shows it CANCELLED already.
      */
-    public Job cancel(Caller caller, long id) throws InterruptedException {
-        find(caller, id);
+    public Job cancel(Caller caller, String id) throws InterruptedException {
+        long internal = internalId(caller, id);
         if (!caller.maySubmit()) {
             throw new ForbiddenException("client " + caller.tenant() + " may read jobs, not cancel them (role " + caller.role() + ")");
         }
-        switch (lifecycle.cancel(id, clock.instant())) {
+        switch (lifecycle.cancel(internal, clock.instant())) {
             case NOT_FOUND -> throw new JobNotFoundException("job " + id);
-            case ALREADY_ENDED -> throw new JobAlreadyEndedException(find(caller, id));
+            case ALREADY_ENDED -> throw new JobAlreadyEndedException(find(caller, internal, id));
             case CANCELLED -> {
                 events.settled().fire();
                 metrics.jobFinished(JobStatus.CANCELLED);
-                log.info("job {} cancelled before it ran", id);
+                log.info("job {} cancelled before it ran", internal);
             }
             case REQUESTED -> {
                 events.cancelled().fire();
                 return awaitEnd(caller, id, CANCEL_WAIT);
             }
         }
-        return find(caller, id);
+        return find(caller, internal, id);
     }
 
     /** The caller's own jobs; an admin's are every tenant's, or one tenant's if it names one. */
-    public List<Job> list(Caller caller, Optional<String> tenant, Optional<JobStatus> status, int limit, Optional<Long> after) {
+    public List<Job> list(Caller caller, Optional<String> tenant, Optional<JobStatus> status, int limit, Optional<String> after) {
         if (!caller.seesAll() && tenant.isPresent() && !tenant.get().equals(caller.tenant())) {
             throw new ForbiddenException("only admins list other tenants' jobs");
         }
-        return repository.list(caller.seesAll() ? tenant : Optional.of(caller.tenant()), status, limit, after);
+        Optional<Long> before = after.map(id -> {
+            try {
+                return internalId(caller, id);
+            } catch (JobNotFoundException e) {
+                throw new UnknownPageStartException("after", id);
+            }
+        });
+        return repository.list(caller.seesAll() ? tenant : Optional.of(caller.tenant()), status, limit, before);
     }
 
     /** Writes a job's results, chainlink's list, as JSON, streamed from the database: never held whole. */
-    public void writeResults(Caller caller, long id, OutputStream out) {
-        find(caller, id);
-        results.write(id, out);
+    public void writeResults(Caller caller, String id, OutputStream out) {
+        results.write(internalId(caller, id), out);
     }
 
     /** Copies a stage's stored stream; false if the stage's logs were not kept. */
-    public boolean copyLog(Caller caller, long id, int stage, LogStream stream, OutputStream out) {
-        find(caller, id);
-        return repository.copyLog(id, stage, stream, out);
+    public boolean copyLog(Caller caller, String id, int stage, LogStream stream, OutputStream out) {
+        long internal = internalId(caller, id);
+        try {
+            return repository.copyLog(internal, stage, stream, out);
+        } catch (JobNotFoundException e) { // named by its public id, as the caller knows it
+            throw new JobNotFoundException("stage " + stage + " of job " + id);
+        }
     }
 }

@@ -11,6 +11,8 @@ import org.springframework.mock.web.MockHttpServletResponse;
 
 class JobLogContextFilterTest {
 
+    private static final String ID = "3f2b8c1e-7d4a-4e2b-9c61-0a5d8e7f1b23";
+
     /** The MDC the request was handled with, and that it is clean after. */
     private static Map<String, String> contextOf(String path) throws Exception {
         Map<String, String> seen = new HashMap<>();
@@ -21,23 +23,25 @@ class JobLogContextFilterTest {
                         seen.putAll(context);
                     }
                 });
-        assertThat(MDC.get("job")).isNull();
+        assertThat(MDC.get("jobId")).isNull();
         assertThat(MDC.get("stage")).isNull();
         return seen;
     }
 
     @Test
     void aRequestAboutAJobLogsWithItsIdAndStage() throws Exception {
-        assertThat(contextOf("/api/v1/jobs/42")).isEqualTo(Map.of("job", "42"));
-        assertThat(contextOf("/api/v1/jobs/42/cancel")).isEqualTo(Map.of("job", "42"));
-        assertThat(contextOf("/api/v1/jobs/42/results")).isEqualTo(Map.of("job", "42"));
-        assertThat(contextOf("/api/v1/jobs/0042/stages/3/logs/stdout")).isEqualTo(Map.of("job", "42", "stage", "3"));
+        assertThat(contextOf("/api/v1/jobs/" + ID)).isEqualTo(Map.of("jobId", ID));
+        assertThat(contextOf("/api/v1/jobs/" + ID + "/cancel")).isEqualTo(Map.of("jobId", ID));
+        assertThat(contextOf("/api/v1/jobs/" + ID + "/results")).isEqualTo(Map.of("jobId", ID));
+        assertThat(contextOf("/api/v1/jobs/" + ID + "/stages/0003/logs/stdout")).isEqualTo(Map.of("jobId", ID, "stage", "3"));
     }
 
     @Test
     void otherRequestsAndIdsNoJobCouldHaveLogWithout() throws Exception {
         assertThat(contextOf("/api/v1/jobs")).isEmpty();
         assertThat(contextOf("/api/v1/jobs/abc")).isEmpty();
+        assertThat(contextOf("/api/v1/jobs/42")).isEmpty();
+        assertThat(contextOf("/api/v1/jobs/" + ID.toUpperCase())).isEmpty();
         assertThat(contextOf("/api/v1/jobs/99999999999999999999")).isEmpty();
         assertThat(contextOf("/actuator/health")).isEmpty();
     }

@@ -276,7 +276,7 @@ class SubmissionValidationTest {
 
         assertThat(result).hasStatus(HttpStatus.ACCEPTED);
         assertThat(result).bodyJson().extractingPath("$.stages[0].image").isEqualTo("chainlink-test/absent:never");
-        Number id = com.jayway.jsonpath.JsonPath.read(result.getResponse().getContentAsString(), "$.id");
+        String id = com.jayway.jsonpath.JsonPath.read(result.getResponse().getContentAsString(), "$.id");
         assertThat(result).headers().hasValue("Location", JOBS + "/" + id);
         assertThat(count("jobs")).isEqualTo(jobs + 1);
         assertThat(count("stages")).isEqualTo(stages + 1);
@@ -289,14 +289,11 @@ class SubmissionValidationTest {
                 .bodyJson().extractingPath("$.detail").asString().contains("999999");
     }
 
-    @Test
-    void aJobIdThatIsNotANumberAnswers400() {
-        assertThat(mvc.get().uri(JOBS + "/abc")).hasStatus(HttpStatus.BAD_REQUEST)
-                .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
-    }
-
+    /** Ids are UUIDs: a number, another word, or a UUID no job has, names nothing, the same 404 whatever it is. */
     @ParameterizedTest(name = "{0} answers 404")
-    @ValueSource(strings = {"/-1", "/0", "/99999999999999999999", "/99999999999999999999/results",
+    @ValueSource(strings = {"/-1", "/0", "/1", "/123", "/abc", "/not-a-uuid", "/99999999999999999999", "/99999999999999999999/results",
+            "/3f2b8c1e-7d4a-4e2b-9c61-0a5d8e7f1b23", "/3F2B8C1E-7D4A-4E2B-9C61-0A5D8E7F1B23", "/3f2b8c1e-7d4a-4e2b-9c61-0a5d8e7f1b23/results",
+            "/3f2b8c1e-7d4a-4e2b-9c61-0a5d8e7f1b23/stages/0/logs/stdout", "/3f2b8c1e7d4a4e2b9c610a5d8e7f1b23",
             "/1/stages/-1/logs/stdout", "/1/stages/99999999999/logs/stdout", "/1/stages/0/logs/nope"})
     void anIdThatCannotExistAnswers404AsAProblem(String path) {
         MvcTestResult result = mvc.get().uri(JOBS + path).exchange();
@@ -315,10 +312,10 @@ class SubmissionValidationTest {
                 Arguments.of("?limit=99999999999", "limit"),
                 Arguments.of("?status=NOPE", "status"),
                 Arguments.of("?after=x", "after"),
+                Arguments.of("?after=3f2b8c1e-7d4a-4e2b-9c61-0a5d8e7f1b23", "after"),
                 Arguments.of("/1?wait=-1", "wait"),
                 Arguments.of("/1?wait=61", "wait"),
                 Arguments.of("/1?wait=1e9", "wait"),
-                Arguments.of("/abc", "id"),
                 Arguments.of("/1/stages/x/logs/stdout", "index"));
     }
 

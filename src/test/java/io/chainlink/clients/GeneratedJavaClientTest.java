@@ -22,6 +22,7 @@ import io.chainlink.it.EngineTest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -88,7 +89,7 @@ class GeneratedJavaClientTest extends EngineTest {
 
     @Test
     void stageKilledAtItsTimeoutReadsAsKilled() throws ApiException {
-        long id = jobs.submitJob(new JobSubmission().stages(List.of(
+        UUID id = jobs.submitJob(new JobSubmission().stages(List.of(
                 new StageRequest().image(IMAGE).entrypoint(new Entrypoint("sleep 30")).timeout(0.5)))).getId();
 
         assertThat(endOf(id).getStatus()).isEqualTo(JobStatus.FAILED);
@@ -99,7 +100,7 @@ class GeneratedJavaClientTest extends EngineTest {
 
     @Test
     void runningJobIsCancelled() throws ApiException {
-        long id = jobs.submitJob(new JobSubmission().stages(List.of(
+        UUID id = jobs.submitJob(new JobSubmission().stages(List.of(
                 new StageRequest().image(IMAGE).entrypoint(new Entrypoint(List.of("sleep", "30"))),
                 new StageRequest().image(IMAGE).entrypoint(new Entrypoint("true"))))).getId();
         await(id, "its first stage runs", job -> job.getStages().get(0).getStatus() == StageStatus.RUNNING);
@@ -126,10 +127,11 @@ class GeneratedJavaClientTest extends EngineTest {
 
     @Test
     void unknownJobIsATypedProblem() throws IOException {
-        ApiException missing = catchThrowableOfType(ApiException.class, () -> jobs.getJob(Long.MAX_VALUE, null));
+        UUID unknown = UUID.randomUUID();
+        ApiException missing = catchThrowableOfType(ApiException.class, () -> jobs.getJob(unknown, null));
 
         assertThat(missing.getCode()).isEqualTo(404);
-        assertThat(problem(missing).getDetail()).contains(String.valueOf(Long.MAX_VALUE));
+        assertThat(problem(missing).getDetail()).contains(unknown.toString());
     }
 
     /** An error answer read as the document types it, with the client's own JSON mapper. */
@@ -138,12 +140,12 @@ class GeneratedJavaClientTest extends EngineTest {
     }
 
     /** The service holds each ask until the job has ended, for 10 s at most. */
-    private Job endOf(long id) {
+    private Job endOf(UUID id) {
         return Awaitility.await("job " + id + " ends").atMost(Duration.ofMinutes(2))
                 .until(() -> jobs.getJob(id, 10), job -> ENDED.contains(job.getStatus()));
     }
 
-    private Job await(long id, String what, Predicate<Job> holds) {
+    private Job await(UUID id, String what, Predicate<Job> holds) {
         return Awaitility.await("job " + id + ": " + what).atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
                 .until(() -> jobs.getJob(id, null), holds::test);
     }

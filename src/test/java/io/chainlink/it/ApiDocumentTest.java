@@ -126,7 +126,7 @@ class ApiDocumentTest extends EngineTest {
     /** Generated clients ask for the JSON type their errors have; the log is text all the same. */
     @Test
     void stageLogIsTextWhateverTypeTheClientAccepts() throws Exception {
-        long id = submit("""
+        String id = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["echo", "hi"]}]}""");
         awaitEnd(id);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
@@ -23,9 +24,9 @@ class CancelTest extends EngineTest {
 
     @Test
     void queuedJobIsCancelledAtOnceAndNeverRuns() {
-        long blocker = submit("{\"stages\": [" + SLEEPS + "]}");
+        String blocker = submit("{\"stages\": [" + SLEEPS + "]}");
         awaitStage(blocker, 0, "RUNNING");
-        long queued = submit("""
+        String queued = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["echo", "must not run"]}, {"image": "IMAGE"}]}""");
         assertThat(job(queued).get("status").asString()).isEqualTo("QUEUED");
 
@@ -35,7 +36,7 @@ class CancelTest extends EngineTest {
         assertThat(cancel.body().get("status").asString()).isEqualTo("CANCELLED");
         assertThat(cancel.body().get("stages").findValuesAsString("status")).containsExactly("SKIPPED", "SKIPPED");
         // The worker, once free, passes it by for the job queued after it.
-        long after = submit("""
+        String after = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["echo", "runs"]}]}""");
         assertThat(cancel(blocker).status()).isIn(200, 202);
         assertThat(awaitEnd(after).get("status").asString()).isEqualTo("SUCCEEDED");
@@ -49,7 +50,7 @@ class CancelTest extends EngineTest {
 
     @Test
     void runningJobIsKilledAtOnceItsLaterStagesSkippedAndNothingLeftOnTheEngine() {
-        long id = submit("{\"stages\": [" + SLEEPS + ", " + SLEEPS + ", " + SLEEPS + "]}");
+        String id = submit("{\"stages\": [" + SLEEPS + ", " + SLEEPS + ", " + SLEEPS + "]}");
         awaitStage(id, 0, "RUNNING");
         long asked = System.nanoTime();
 
@@ -76,7 +77,7 @@ class CancelTest extends EngineTest {
 
     @Test
     void cancelledJobKeepsTheResultsOfTheStagesThatRan() {
-        long id = submit("""
+        String id = submit("""
                 {"stages": [
                   {"image": "IMAGE", "entrypoint": ["echo", "first stage's output"]},
                   %s]}""".formatted(SLEEPS));
@@ -96,7 +97,7 @@ class CancelTest extends EngineTest {
     @Test
     void cancelDuringThePullAbandonsItAndNoStageRuns() throws Exception {
         try (BlackHoleRegistry registry = new BlackHoleRegistry()) {
-            long id = submit("""
+            String id = submit("""
                     {"stages": [{"image": "%s", "entrypoint": ["true"]}, {"image": "IMAGE"}]}"""
                     .formatted(registry.image("chainlink/hangs:1")));
             Awaitility.await("the engine reaches the registry").atMost(Duration.ofSeconds(30)).until(registry::reached);
@@ -115,7 +116,7 @@ class CancelTest extends EngineTest {
 
     @Test
     void cancelOfAnEndedJobIsAConflictNamingItsStatus() {
-        long id = submit("""
+        String id = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}]}""");
         assertThat(awaitEnd(id).get("status").asString()).isEqualTo("SUCCEEDED");
 
@@ -131,7 +132,7 @@ class CancelTest extends EngineTest {
 
     @Test
     void cancelOfAnUnknownJobIsNotFound() {
-        Response cancel = cancel(987654321);
+        Response cancel = cancel(UUID.randomUUID().toString());
 
         assertThat(cancel.status()).isEqualTo(404);
         assertThat(cancel.headers().get("content-type").get(0)).startsWith("application/problem+json");
@@ -141,7 +142,7 @@ class CancelTest extends EngineTest {
      * The cancel's answer: 200 with the job CANCELLED, or 202 while it is still stopping, and then
      * CANCELLED shortly after. Returns the job as it ended.
      */
-    private JsonNode awaitCancelled(long id, Response cancel) {
+    private JsonNode awaitCancelled(String id, Response cancel) {
         assertThat(cancel.status()).as(cancel.text()).isIn(200, 202);
         if (cancel.status() == 200) {
             assertThat(cancel.body().get("status").asString()).isEqualTo("CANCELLED");

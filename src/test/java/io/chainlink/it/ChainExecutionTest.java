@@ -15,7 +15,7 @@ class ChainExecutionTest extends EngineTest {
 
     @Test
     void stagesShareJobDirectoryAndItsVolumeIsRemovedAfterTheJob() {
-        long id = submit("""
+        String id = submit("""
                 {"stages": [
                   {"image": "IMAGE", "entrypoint": ["sh", "-c", "echo handed over > /job/note"]},
                   {"image": "IMAGE", "entrypoint": ["cat", "/job/note"]}]}""");
@@ -29,7 +29,7 @@ class ChainExecutionTest extends EngineTest {
 
     @Test
     void failingStageSkipsLaterStagesWhoseContainersAreNeverCreated() {
-        long id = submit("""
+        String id = submit("""
                 {"stages": [
                   {"image": "IMAGE", "entrypoint": ["true"]},
                   {"image": "IMAGE", "entrypoint": ["sh", "-c", "exit 3"]},
@@ -55,7 +55,7 @@ class ChainExecutionTest extends EngineTest {
 
     @Test
     void stdoutAndStderrComeBackApartEachLineTimestamped() {
-        long id = submit("""
+        String id = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "echo out1; echo err1 >&2; echo out2"]}]}""");
         awaitEnd(id);
 
@@ -72,7 +72,7 @@ class ChainExecutionTest extends EngineTest {
     void resultsCarryOutputOfManyChunksWithQuotesControlBytesAndBadUtf8AsTheLogEndpointDoes() {
         // A first line JSON must escape, an é, a byte that is not UTF-8, then 200,000 bytes: many stored chunks.
         String command = "printf 'q\"b\\\\s\\t\\001 \\303\\251 \\377 end\\n'; yes 0123456789 | head -c 200000";
-        long id = submit(JSON.writeValueAsString(Map.of("stages",
+        String id = submit(JSON.writeValueAsString(Map.of("stages",
                 List.of(Map.of("image", IMAGE, "entrypoint", List.of("sh", "-c", command))))));
         assertThat(awaitEnd(id).get("status").asString()).isEqualTo("SUCCEEDED");
 
@@ -85,7 +85,7 @@ class ChainExecutionTest extends EngineTest {
 
     @Test
     void waitingReadAnswersOnceTheJobHasEnded() {
-        long id = submit("""
+        String id = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "1"]}]}""");
         Response waited = get("/api/v1/jobs/" + id + "?wait=60");
         assertThat(waited.status()).isEqualTo(200);
@@ -95,7 +95,7 @@ class ChainExecutionTest extends EngineTest {
 
     @Test
     void unknownJobIsANotFoundProblem() {
-        Response response = get("/api/v1/jobs/987654321");
+        Response response = get("/api/v1/jobs/" + java.util.UUID.randomUUID());
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.headers().get("content-type").get(0)).startsWith("application/problem+json");
         assertThat(response.body().get("status").asInt()).isEqualTo(404);

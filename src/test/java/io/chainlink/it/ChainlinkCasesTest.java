@@ -12,7 +12,7 @@ class ChainlinkCasesTest extends EngineTest {
 
     @Test
     void stageSeesEnvironWithItsOwnEnvOverItAndNextStageRuns() {
-        long id = submit("""
+        String id = submit("""
                 {"environ": {"TEST": "testing", "OVERRIDE": "base"},
                  "stages": [
                    {"image": "IMAGE", "entrypoint": ["env"], "env": {"OVERRIDE": "stage", "EXTRA": "1"}},
@@ -34,7 +34,7 @@ class ChainlinkCasesTest extends EngineTest {
         JsonNode job = submitAndWait("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "3"], "timeout": 2}]}""");
         assertThat(job.get("status").asString()).isEqualTo("FAILED");
-        JsonNode result = results(job.get("id").asLong()).get(0);
+        JsonNode result = results(job.get("id").asString()).get(0);
         assertThat(result.get("killed").asBoolean()).isTrue();
         assertThat(result.get("success").asBoolean()).isFalse();
         assertThat(job.get("stages").get(0).get("killed").asBoolean()).isTrue();
@@ -47,7 +47,7 @@ class ChainlinkCasesTest extends EngineTest {
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "20"], "timeout": 2}]}""");
         Duration took = Duration.between(start, Instant.now());
 
-        assertThat(results(job.get("id").asLong()).get(0).get("killed").asBoolean()).isTrue();
+        assertThat(results(job.get("id").asString()).get(0).get("killed").asBoolean()).isTrue();
         // A safety bound, not a benchmark: a 20 s sleep killed at 2 s returns long before 20 s.
         assertThat(took).isLessThan(Duration.ofSeconds(15));
     }
@@ -61,7 +61,7 @@ class ChainlinkCasesTest extends EngineTest {
         JsonNode unprivileged = submitAndWait("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["ip", "link", "set", "lo", "down"]}]}""");
         assertThat(unprivileged.get("status").asString()).isEqualTo("FAILED");
-        assertThat(results(unprivileged.get("id").asLong()).get(0).get("data").get("ExitCode").asInt()).isNotZero();
+        assertThat(results(unprivileged.get("id").asString()).get(0).get("data").get("ExitCode").asInt()).isNotZero();
 
         Response privileged = post("/api/v1/jobs", chain("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["ip", "link", "set", "lo", "down"], "privileged": true}]}"""));

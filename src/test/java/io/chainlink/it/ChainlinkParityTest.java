@@ -13,7 +13,7 @@ class ChainlinkParityTest extends EngineTest {
     private JsonNode succeeded(String chain) {
         JsonNode job = submitAndWait(chain);
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
-        return results(job.get("id").asLong());
+        return results(job.get("id").asString());
     }
 
     private static String stdout(JsonNode result) {
@@ -43,7 +43,7 @@ class ChainlinkParityTest extends EngineTest {
 
         JsonNode job = submitAndWait(example.formatted("false"));
         assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
-        assertThat(stdout(results(job.get("id").asLong()).get(0))).endsWith(" testing\n");
+        assertThat(stdout(results(job.get("id").asString()).get(0))).endsWith(" testing\n");
     }
 
     @Test
@@ -65,7 +65,7 @@ class ChainlinkParityTest extends EngineTest {
 
     @Test
     void stageWithoutLogsKeepsNoneAndItsLogEndpointsSaySo() {
-        long id = submit("""
+        String id = submit("""
                 {"stages": [{"image": "IMAGE", "logs": false, "entrypoint": ["sh", "-c", "echo secret; echo secret >&2"]}]}""");
         awaitEnd(id);
 
@@ -81,7 +81,7 @@ class ChainlinkParityTest extends EngineTest {
 
     @Test
     void everyResultCarriesSuccess() {
-        long id = submit("""
+        String id = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}, {"image": "IMAGE", "entrypoint": ["false"]}]}""");
         awaitEnd(id);
         JsonNode results = results(id);
@@ -115,12 +115,12 @@ class ChainlinkParityTest extends EngineTest {
         JsonNode job = submitAndWait("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "30"], "timeout": 1.5}]}""");
         assertThat(job.get("status").asString()).isEqualTo("FAILED");
-        assertThat(results(job.get("id").asLong()).get(0).get("killed").asBoolean()).isTrue();
+        assertThat(results(job.get("id").asString()).get(0).get("killed").asBoolean()).isTrue();
     }
 
     @Test
     void containerGetsAPrivateIpcNamespaceAndAHundredMillisecondCpuPeriod() {
-        long id = submit("""
+        String id = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "30"], "timeout": 30}]}""");
         // Once it runs: the engine lists a container it is still creating, which it cannot yet inspect.
         awaitStage(id, 0, "RUNNING");

@@ -28,7 +28,7 @@ class ClientsTest extends EngineTest {
     private static final String CHAIN = """
             {"stages": [{"image": "IMAGE", "entrypoint": ["true"], "networking": false}]}""";
 
-    private long submitAs(String client) {
+    private String submitAs(String client) {
         token = client;
         return submit(CHAIN);
     }
@@ -49,7 +49,7 @@ class ClientsTest extends EngineTest {
 
     @Test
     void aJobBelongsToItsTenantAndAnotherTenantGets404() {
-        long id = submitAs(CS101);
+        String id = submitAs(CS101);
         assertThat(job(id).get("tenant").asString()).isEqualTo("cs101");
 
         token = CS102;
@@ -66,7 +66,7 @@ class ClientsTest extends EngineTest {
 
     @Test
     void aReadOnlyClientReadsItsTenantsJobsButCannotSubmitOrCancel() {
-        long id = submitAs(CS101);
+        String id = submitAs(CS101);
 
         token = CS101_TA;
         assertThat(job(id).get("tenant").asString()).isEqualTo("cs101");
@@ -79,9 +79,9 @@ class ClientsTest extends EngineTest {
 
     @Test
     void listsShowOnlyOnesOwnJobsWhileAnAdminSeesAllAndFiltersByTenant() {
-        long mine = submitAs(CS101);
+        String mine = submitAs(CS101);
         token = ADMIN;
-        long admins = submit(CHAIN);
+        String admins = submit(CHAIN);
 
         token = CS101;
         assertThat(ids(get("/api/v1/jobs?limit=500").body())).contains(mine).doesNotContain(admins);
@@ -98,7 +98,7 @@ class ClientsTest extends EngineTest {
         token = ADMIN;
         // Earlier tests of this context may have queued cs102 jobs: clear them (nothing runs here).
         get("/api/v1/jobs?limit=500&tenant=cs102&status=QUEUED").body().get("jobs")
-                .forEach(job -> post("/api/v1/jobs/" + job.get("id").asLong() + "/cancel", ""));
+                .forEach(job -> post("/api/v1/jobs/" + job.get("id").asString() + "/cancel", ""));
         submitAs(CS102);
         submitAs(CS102);
 
@@ -147,7 +147,7 @@ class ClientsTest extends EngineTest {
         assertThat(document.at("/security/0").has("bearer")).isTrue();
     }
 
-    private static java.util.List<Long> ids(JsonNode page) {
-        return page.get("jobs").valueStream().map(job -> job.get("id").asLong()).toList();
+    private static java.util.List<String> ids(JsonNode page) {
+        return page.get("jobs").valueStream().map(job -> job.get("id").asString()).toList();
     }
 }

@@ -20,10 +20,10 @@ class ContainedStagesTest extends EngineTest {
 
     @Test
     void everyContainerHasAPidsLimitAndNoNewPrivileges() {
-        long id = submit("""
+        String id = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "grep NoNewPrivs /proc/self/status; sleep 30"]}]}""");
         Container container = Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> docker().listContainersCmd()
-                .withLabelFilter(Map.of("chainlink.job", Long.toString(id))).exec(), list -> !list.isEmpty()).get(0);
+                .withLabelFilter(Map.of("chainlink.job", Long.toString(internalId(id)))).exec(), list -> !list.isEmpty()).get(0);
         HostConfig host = docker().inspectContainerCmd(container.getId()).exec().getHostConfig();
         docker().killContainerCmd(container.getId()).exec();
 
@@ -46,7 +46,7 @@ class ContainedStagesTest extends EngineTest {
                 .formatted(PIDS));
 
         assertThat(bomb.get("status").asString()).isEqualTo("FAILED");
-        JsonNode result = results(bomb.get("id").asLong()).get(0);
+        JsonNode result = results(bomb.get("id").asString()).get(0);
         assertThat(result.get("killed").asBoolean()).isTrue();
         String[] count = result.get("logs").get("stdout").asString().trim().split(" ");
         assertThat(count[3]).isEqualTo("512");
@@ -66,11 +66,11 @@ class ContainedStagesTest extends EngineTest {
      */
     @Test
     void aStageThatAllocatesPastItsMemoryIsOomKilledAndTheJobFails() {
-        List<Long> ids = LongStream.range(0, 3).mapToObj(i -> submit("""
+        List<String> ids = LongStream.range(0, 3).mapToObj(i -> submit("""
                 {"stages": [{"image": "IMAGE", "memory": "16m", "entrypoint": ["sh", "-c", "head -c 100m /dev/zero | tail > /dev/null"]},
                             {"image": "IMAGE", "entrypoint": ["true"]}]}""")).toList();
 
-        for (long id : ids) {
+        for (String id : ids) {
             JsonNode job = awaitEnd(id);
             assertThat(job.get("status").asString()).isEqualTo("FAILED");
             assertThat(job.get("stages").get(1).get("status").asString()).isEqualTo("SKIPPED");

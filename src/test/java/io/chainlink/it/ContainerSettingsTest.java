@@ -11,7 +11,7 @@ class ContainerSettingsTest extends EngineTest {
     private String stdoutOf(String chain) {
         JsonNode job = submitAndWait(chain);
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
-        return results(job.get("id").asLong()).get(0).get("logs").get("stdout").asString();
+        return results(job.get("id").asString()).get(0).get("logs").get("stdout").asString();
     }
 
     @Test

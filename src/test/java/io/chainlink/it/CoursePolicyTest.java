@@ -44,7 +44,7 @@ class CoursePolicyTest extends EngineTest {
                   "id -u; ip -o link | wc -l; cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null || cut -d' ' -f1 /sys/fs/cgroup/cpu.max"]}]}""");
 
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
-        String stdout = results(job.get("id").asLong()).get(0).get("logs").get("stdout").asString();
+        String stdout = results(job.get("id").asString()).get(0).get("logs").get("stdout").asString();
         assertThat(stdout.lines().map(line -> line.substring(line.indexOf(' ') + 1)))
                 .containsExactly("1000", "1", "100000"); // uid 1000, only lo, one CPU's quota per 100 ms
     }
@@ -56,7 +56,7 @@ class CoursePolicyTest extends EngineTest {
                   "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null || cut -d' ' -f1 /sys/fs/cgroup/cpu.max"]}]}""");
 
         assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
-        assertThat(results(job.get("id").asLong()).get(0).get("logs").get("stdout").asString()).endsWith(" 50000\n");
+        assertThat(results(job.get("id").asString()).get(0).get("logs").get("stdout").asString()).endsWith(" 50000\n");
     }
 
     static Stream<Arguments> refusals() {

@@ -71,7 +71,7 @@ class CrashRecoveryTest {
         ServiceProcess first = start("fail");
         String run = UUID.randomUUID().toString();
         // More than a 64 KiB chunk of stdout, so that some of it is stored before the stage ends.
-        long id = first.api().submit("""
+        String id = first.api().submit("""
                 {"stages": [
                   {"image": "IMAGE", "entrypoint": ["sh", "-c", "yes started | head -n 3000; sleep 60"], "env": {"RUN": "%s"}},
                   {"image": "IMAGE", "entrypoint": ["true"]}]}""".formatted(run));
@@ -94,7 +94,7 @@ class CrashRecoveryTest {
         assertThat(job.at("/stages/1/status").asString()).isEqualTo("SKIPPED");
         assertThat(second.api().get("/api/v1/jobs/" + id + "/stages/0/logs/stdout").text()).contains(" started\n");
         // Already gone when the job reads ERROR.
-        assertNothingLeft(container, id);
+        assertNothingLeft(container);
 
         JsonNode next = second.api().submitAndWait("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["echo", "next"]}]}""");
@@ -106,7 +106,7 @@ class CrashRecoveryTest {
         ServiceProcess first = start("requeue");
         String run = UUID.randomUUID().toString();
         // Long enough to be killed mid-run, short enough for the second attempt.
-        long id = first.api().submit("""
+        String id = first.api().submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "5"], "env": {"RUN": "%s"}}]}""".formatted(run));
         Container container = awaitRunning(first, id, run);
         assertThat(first.api().job(id).get("attempt").asInt()).isEqualTo(1);
@@ -127,14 +127,14 @@ class CrashRecoveryTest {
         // The first attempt's container went before the job was queued again.
         assertThatThrownBy(() -> docker().inspectContainerCmd(container.getId()).exec()).isInstanceOf(NotFoundException.class);
         // The second attempt's goes after the job is reported done.
-        Awaitility.await("what the second attempt made is removed").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertNothingLeft(container, id));
+        Awaitility.await("what the second attempt made is removed").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertNothingLeft(container));
     }
 
     /** Right after: within the half second H2 by default holds a commit before it writes it to the file. */
     @Test
     void everyJobTheServiceAcceptedOutlivesAKillRightAfterItsAnswer() throws Exception {
         ServiceProcess first = start("fail");
-        List<Long> ids = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             ids.add(first.api().submit("""
                     {"stages": [{"image": "IMAGE", "entrypoint": ["echo", "kept"]}]}"""));
@@ -159,22 +159,27 @@ class CrashRecoveryTest {
      * holds {@code run}, since every test database numbers its jobs from 1 and other tests share
      * the engine.
      */
-    private Container awaitRunning(ServiceProcess service, long id, String run) {
+    private Container awaitRunning(ServiceProcess service, String id, String run) {
         Awaitility.await("job " + id + "'s first stage runs").atMost(Duration.ofMinutes(1))
                 .until(() -> service.api().job(id).at("/stages/0/status").asString().equals("RUNNING"));
         return Awaitility.await("job " + id + "'s container runs on the engine").atMost(Duration.ofSeconds(30))
                 .ignoreException(NotFoundException.class) // another test's container, removed between list and inspect
-                .until(() -> docker().listContainersCmd().withLabelFilter(Map.of(Labels.JOB, Long.toString(id))).exec().stream()
+                .until(() -> docker().listContainersCmd().withLabelFilter(List.of(Labels.JOB)).exec().stream()
                         .filter(c -> List.of(docker().inspectContainerCmd(c.getId()).exec().getConfig().getEnv()).contains("RUN=" + run))
                         .findFirst().orElse(null), found -> found != null);
     }
 
-    /** Nothing on the engine carries the job's labels in this database (the store the container's labels name). */
-    private void assertNothingLeft(Container container, long id) {
+    /**
+     * Nothing on the engine carries the job's labels in this database (the store the container's
+     * labels name; the labels carry the job's internal number, which the API does not show).
+     */
+    private void assertNothingLeft(Container container) {
         String store = container.getLabels().get(Labels.STORE);
+        String id = container.getLabels().get(Labels.JOB);
         assertThat(store).isNotBlank();
+        assertThat(id).isNotBlank();
         assertThat(docker().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(Labels.STORE, store, Labels.JOB, Long.toString(id))).exec()).isEmpty();
+                .withLabelFilter(Map.of(Labels.STORE, store, Labels.JOB, id)).exec()).isEmpty();
         assertThat(docker().listVolumesCmd()
                 .withFilter("label", List.of(Labels.STORE + "=" + store, Labels.JOB + "=" + id)).exec().getVolumes())
                 .isNullOrEmpty();

@@ -11,7 +11,7 @@ class DefaultUserTest extends EngineTest {
 
     @Test
     void operatorsDefaultUserRunsStagesThatNameNoneAndAStagesOwnUserWins() {
-        long id = submit("""
+        String id = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "id -u; touch /job/mine"]},
                             {"image": "IMAGE", "user": "0", "entrypoint": ["id", "-u"]}]}""");
         JsonNode job = awaitEnd(id);

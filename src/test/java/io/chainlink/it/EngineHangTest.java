@@ -32,7 +32,7 @@ class EngineHangTest extends EngineTest {
     @Test
     void stageWhoseStartHangsEndsTheJobAsErrorAndTheOneWorkerRunsTheNextJob() {
         String word = "a".repeat(100_000);
-        long hung = submit("""
+        String hung = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["%s"], "timeout": 2}, {"image": "IMAGE", "entrypoint": ["true"]}]}"""
                 .formatted(word));
         List<String> containers = new ArrayList<>();
@@ -53,7 +53,7 @@ class EngineHangTest extends EngineTest {
             JsonNode next = submitAndWait("""
                     {"stages": [{"image": "IMAGE", "entrypoint": ["echo", "after the hang"]}]}""");
             assertThat(next.get("status").asString()).isEqualTo("SUCCEEDED");
-            assertThat(results(next.get("id").asLong()).get(0).get("logs").get("stdout").asString()).endsWith(" after the hang\n");
+            assertThat(results(next.get("id").asString()).get(0).get("logs").get("stdout").asString()).endsWith(" after the hang\n");
         } finally {
             // Whatever was asserted: the container cannot go while its runc hangs, so it is still listed.
             containers.addAll(containersOf(hung));

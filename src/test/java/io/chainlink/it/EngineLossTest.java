@@ -33,7 +33,7 @@ class EngineLossTest {
             ServiceApi api = ServiceApi.of(service);
             assertThat(api.submitAndWait(QUICK).get("status").asString()).isEqualTo("SUCCEEDED");
 
-            long lost = api.submit("""
+            String lost = api.submit("""
                     {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "60"], "networking": false},
                                 {"image": "IMAGE", "entrypoint": ["true"], "networking": false}]}""");
             Awaitility.await("job " + lost + "'s first stage runs").atMost(Duration.ofSeconds(30))
@@ -47,7 +47,7 @@ class EngineLossTest {
             assertThat(ended.at("/stages/0/status").asString()).isEqualTo("ERROR");
             assertThat(ended.at("/stages/1/status").asString()).isEqualTo("SKIPPED");
 
-            List<Long> waiting = new ArrayList<>();
+            List<String> waiting = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 waiting.add(api.submit(QUICK));
             }
@@ -65,7 +65,7 @@ class EngineLossTest {
             assertThat(up.body().at("/components/engine/status").asString()).isEqualTo("UP");
             assertThat(up.body().at("/components/engine/details/version").asString()).isNotBlank();
             assertThat(up.body().at("/components/engine/details/apiVersion").asString()).isNotBlank();
-            for (long id : waiting) {
+            for (String id : waiting) {
                 JsonNode job = api.awaitEnd(id);
                 assertThat(job.get("status").asString()).as("job " + id).isEqualTo("SUCCEEDED");
                 assertThat(job.get("attempt").asInt()).as("job " + id).isEqualTo(1);

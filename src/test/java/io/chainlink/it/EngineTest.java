@@ -7,6 +7,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import io.chainlink.engine.EngineConnection;
 import io.chainlink.engine.Labels;
+import io.chainlink.job.JobRepository;
 import io.chainlink.job.StoreId;
 import java.io.IOException;
 import java.net.URI;
@@ -54,6 +55,9 @@ public abstract class EngineTest {
     @Autowired
     private StoreId store;
 
+    @Autowired
+    private JobRepository repository;
+
     @BeforeEach
     void engineIsThere() {
         try {
@@ -86,26 +90,26 @@ public abstract class EngineTest {
     }
 
     /** Submits a chain, expects 202, returns the job's id. */
-    protected long submit(String json) {
+    protected String submit(String json) {
         Response response = post("/api/v1/jobs", chain(json));
         assertThat(response.status()).as(response.text()).isEqualTo(202);
-        return response.body().get("id").asLong();
+        return response.body().get("id").asString();
     }
 
-    protected JsonNode job(long id) {
+    protected JsonNode job(String id) {
         Response response = get("/api/v1/jobs/" + id);
         assertThat(response.status()).as(response.text()).isEqualTo(200);
         return response.body();
     }
 
     /** Waits (with a generous deadline, not a timing assertion) for the job to end; returns its view. */
-    protected JsonNode awaitEnd(long id) {
+    protected JsonNode awaitEnd(String id) {
         return Awaitility.await("job " + id + " ends").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                 .until(() -> job(id), job -> TERMINAL.contains(job.get("status").asString()));
     }
 
     /** Waits (with a generous deadline) until a stage of the job has the status, e.g. RUNNING: its container started. */
-    protected void awaitStage(long id, int index, String status) {
+    protected void awaitStage(String id, int index, String status) {
         Awaitility.await("job " + id + " stage " + index + " " + status).atMost(Duration.ofMinutes(1))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> job(id).get("stages").get(index).get("status").asString().equals(status));
@@ -115,21 +119,21 @@ public abstract class EngineTest {
         return awaitEnd(submit(json));
     }
 
-    protected JsonNode results(long id) {
+    protected JsonNode results(String id) {
         Response response = get("/api/v1/jobs/" + id + "/results");
         assertThat(response.status()).as(response.text()).isEqualTo(200);
         return response.body();
     }
 
-    protected Response cancel(long id) {
+    protected Response cancel(String id) {
         return post("/api/v1/jobs/" + id + "/cancel", "");
     }
 
     /**
      * What is on the engine labelled with this job of this context's store, containers and volumes
-     * (other contexts, and other services on this engine, have jobs with the same ids).
+     * (other contexts, and other services on this engine, have jobs with the same internal ids, which the labels carry).
      */
-    protected List<String> leftoversOf(long id) {
+    protected List<String> leftoversOf(String id) {
         List<String> found = new ArrayList<>();
         containersOf(id).forEach(container -> found.add("container " + container));
         var volumes = docker().listVolumesCmd().withFilter("label",
@@ -142,12 +146,12 @@ public abstract class EngineTest {
     }
 
     /** The ids of the containers of this job of this context's store. */
-    protected List<String> containersOf(long id) {
+    protected List<String> containersOf(String id) {
         return containersLabelled(jobLabels(id));
     }
 
     /** The ids of the containers of this stage of this job of this context's store. */
-    protected List<String> containersOf(long id, int stage) {
+    protected List<String> containersOf(String id, int stage) {
         Map<String, String> labels = new HashMap<>(jobLabels(id));
         labels.put(Labels.STAGE, Integer.toString(stage));
         return containersLabelled(labels);
@@ -158,8 +162,13 @@ public abstract class EngineTest {
                 .map(Container::getId).toList();
     }
 
-    private Map<String, String> jobLabels(long id) {
-        return Map.of(Labels.STORE, store.value(), Labels.JOB, Long.toString(id));
+    private Map<String, String> jobLabels(String id) {
+        return Map.of(Labels.STORE, store.value(), Labels.JOB, Long.toString(internalId(id)));
+    }
+
+    /** The number the engine's labels and the logs name the job by: the API shows only its public id. */
+    protected long internalId(String id) {
+        return repository.internalId(id).orElseThrow(() -> new AssertionError("no job " + id));
     }
 
     private URI uri(String path) {

@@ -21,9 +21,9 @@ class EngineUnreachableTest extends EngineTest {
 
     @Test
     void jobsWaitInTheQueueAndHealthSaysTheEngineIsDown() {
-        long first = submit("""
+        String first = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}]}""");
-        long second = submit("""
+        String second = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}]}""");
 
         Response health = Awaitility.await().atMost(Duration.ofSeconds(30))

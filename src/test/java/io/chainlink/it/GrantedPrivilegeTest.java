@@ -23,12 +23,12 @@ class GrantedPrivilegeTest extends EngineTest {
 
         JsonNode withCapability = submitAndWait(chain.formatted("\"capabilities\": [\"NET_ADMIN\"],"));
         assertThat(withCapability.get("status").asString()).as(withCapability.toString()).isEqualTo("SUCCEEDED");
-        String stdout = results(withCapability.get("id").asLong()).get(0).get("logs").get("stdout").asString();
+        String stdout = results(withCapability.get("id").asString()).get(0).get("logs").get("stdout").asString();
         assertThat(stdout).contains("lo: <LOOPBACK,UP,LOWER_UP>").contains("1 packets received");
 
         JsonNode without = submitAndWait(chain.formatted(""));
         assertThat(without.get("status").asString()).isEqualTo("FAILED");
-        assertThat(results(without.get("id").asLong()).get(0).get("logs").get("stderr").asString()).contains("not permitted");
+        assertThat(results(without.get("id").asString()).get(0).get("logs").get("stderr").asString()).contains("not permitted");
     }
 
     @Test
@@ -54,7 +54,7 @@ class GrantedPrivilegeTest extends EngineTest {
         if (status.equals("ERROR")) {
             System.out.println("privileged: the engine refused the container: " + privileged.get("error").asString());
             assertThat(privileged.get("error").asString()).contains("stage 0").contains("start");
-            assertThat(results(privileged.get("id").asLong())).isEmpty();
+            assertThat(results(privileged.get("id").asString())).isEmpty();
         } else {
             System.out.println("privileged: the engine ran the privileged container");
             assertThat(status).isEqualTo("SUCCEEDED");

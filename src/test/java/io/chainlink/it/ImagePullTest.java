@@ -33,7 +33,7 @@ class ImagePullTest extends EngineTest {
             assertThat(job.get("status").asString()).isEqualTo("ERROR");
             assertThat(job.get("error").asString()).contains(missing).contains("could not be pulled");
             assertThat(job.get("stages").findValuesAsString("status")).containsOnly("SKIPPED");
-            assertThat(results(job.get("id").asLong())).isEmpty();
+            assertThat(results(job.get("id").asString())).isEmpty();
         }
     }
 
@@ -47,7 +47,7 @@ class ImagePullTest extends EngineTest {
 
             assertThat(job.get("status").asString()).isEqualTo("ERROR");
             assertThat(job.get("error").asString()).contains(stale).contains("could not be pulled");
-            assertThat(results(job.get("id").asLong())).as("the local copy did not run").isEmpty();
+            assertThat(results(job.get("id").asString())).as("the local copy did not run").isEmpty();
         } finally {
             docker().removeImageCmd(stale).exec();
         }
@@ -69,7 +69,7 @@ class ImagePullTest extends EngineTest {
                     {"stages": [{"image": "%s", "entrypoint": ["echo", "pulled and ran"]}]}""".formatted(image));
 
             assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
-            assertThat(results(job.get("id").asLong()).get(0).get("logs").get("stdout").asString()).endsWith(" pulled and ran\n");
+            assertThat(results(job.get("id").asString()).get(0).get("logs").get("stdout").asString()).endsWith(" pulled and ran\n");
             docker().removeImageCmd(image).exec();
         }
     }

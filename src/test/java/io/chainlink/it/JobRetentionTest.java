@@ -3,7 +3,9 @@ package io.chainlink.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,22 +28,23 @@ class JobRetentionTest extends EngineTest {
 
     @Test
     void endedJobsGoWithEverythingStoredForThemAndQueuedOrRunningOnesStay() {
-        long ended = submit("""
+        String ended = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["echo", "kept a while"]}]}""");
         awaitEnd(ended);
         assertThat(rows(ended)).as("a job, its stage, its details and its log").isEqualTo(4);
-        long running = submit("""
+        String running = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "60"], "timeout": 120}]}""");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> status(running).equals("RUNNING"));
-        long queued = submit("""
+        String queued = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}]}""");
-        long cancelled = submit("""
+        String cancelled = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}]}""");
+        List.of(queued, cancelled).forEach(this::rows); // their internal ids, known while the jobs are
         assertThat(post("/api/v1/jobs/" + cancelled + "/cancel", "").status()).isEqualTo(200);
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> get("/api/v1/jobs/" + ended).status() == 404 && get("/api/v1/jobs/" + cancelled).status() == 404);
-        for (long gone : List.of(ended, cancelled)) {
+        for (String gone : List.of(ended, cancelled)) {
             assertThat(get("/api/v1/jobs/" + gone + "/results").status()).isEqualTo(404);
             assertThat(get("/api/v1/jobs/" + gone + "/stages/0/logs/stdout").status()).isEqualTo(404);
             assertThat(rows(gone)).as("rows left of job " + gone).isZero();
@@ -57,12 +60,15 @@ class JobRetentionTest extends EngineTest {
         assertThat(rows(running) + rows(queued)).isZero();
     }
 
-    private String status(long id) {
+    private String status(String id) {
         return job(id).get("status").asString();
     }
 
-    /** Every row stored for a job, in every table. */
-    private long rows(long job) {
+    /** Every row stored for a job, in every table; by its internal id, the key of every table, which outlives the job's row. */
+    private final Map<String, Long> internal = new HashMap<>();
+
+    private long rows(String id) {
+        long job = internal.computeIfAbsent(id, this::internalId);
         return jdbc.sql("""
                         SELECT (SELECT COUNT(*) FROM jobs WHERE id = :job) + (SELECT COUNT(*) FROM stages WHERE job_id = :job)
                              + (SELECT COUNT(*) FROM stage_details WHERE job_id = :job) + (SELECT COUNT(*) FROM stage_logs WHERE job_id = :job)""")

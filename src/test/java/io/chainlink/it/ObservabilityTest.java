@@ -58,12 +58,12 @@ class ObservabilityTest extends EngineTest {
     void prometheusCountsJobsByOutcomeTimesStagesAndPullsAndCountsDroppedOutput() {
         String before = scrape();
 
-        long succeeded = submit("""
+        String succeeded = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "head -c 3000 /dev/zero | tr '\\\\0' x"]},
                             {"image": "IMAGE", "entrypoint": ["true"]}]}""");
-        long failed = submit("""
+        String failed = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["false"]}]}""");
-        long unpulled = submit("""
+        String unpulled = submit("""
                 {"stages": [{"image": "127.0.0.1:9/chainlink/nowhere:1", "entrypoint": ["true"]}]}""");
         awaitEnd(succeeded);
         awaitEnd(failed);

@@ -65,13 +65,13 @@ class OverloadTest extends EngineTest {
         }
         watcher.get(10, TimeUnit.SECONDS);
 
-        Set<Long> accepted = new TreeSet<>();
+        Set<String> accepted = new TreeSet<>();
         int refused = 0;
         for (CompletableFuture<Response> answer : answers) {
             Response response = answer.join();
             assertThat(response.status()).as(response.text()).isIn(202, 503);
             if (response.status() == 202) {
-                accepted.add(response.body().get("id").asLong());
+                accepted.add(response.body().get("id").asString());
             } else {
                 refused++;
                 assertThat(response.headers().get("retry-after")).containsExactly("1");
@@ -89,12 +89,12 @@ class OverloadTest extends EngineTest {
         List<JsonNode> stored = Awaitility.await("every accepted job ends").atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(500))
                 .until(this::allJobs, jobs -> jobs.stream().allMatch(job -> TERMINAL.contains(job.get("status").asString())));
-        assertThat(stored.stream().map(job -> job.get("id").asLong())).as("the store holds exactly the accepted jobs")
+        assertThat(stored.stream().map(job -> job.get("id").asString())).as("the store holds exactly the accepted jobs")
                 .containsExactlyInAnyOrderElementsOf(accepted);
         assertThat(stored).allSatisfy(job -> assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED"));
-        for (long id : accepted) {
+        for (String id : accepted) {
             JsonNode results = results(id);
-            assertThat(results).as("job %d's results", id).hasSize(1);
+            assertThat(results).as("job %s's results", id).hasSize(1);
             assertThat(results.get(0).get("success").asBoolean()).isTrue();
         }
     }
@@ -109,7 +109,7 @@ class OverloadTest extends EngineTest {
             if (page.get("next").isNull()) {
                 return jobs;
             }
-            after = "&after=" + page.get("next").asLong();
+            after = "&after=" + page.get("next").asString();
         }
     }
 }

@@ -41,7 +41,7 @@ class PrivateRegistryTest extends EngineTest {
     @Test
     void imageFromAConfiguredPrivateRegistryIsPulledAndRunAndThePasswordIsNeverShown() throws Exception {
         String image = pushTo(CONFIGURED, "course/grader");
-        long id = submit("""
+        String id = submit("""
                 {"stages": [{"image": "%s", "entrypoint": ["echo", "private"]}]}""".formatted(image));
         JsonNode job = awaitEnd(id);
 

@@ -15,7 +15,7 @@ class PullHandoffTest extends EngineTest {
     @Test
     void aJobWithItsImagePresentRunsWhileAnotherPullsAndACancelAbandonsThePull() throws Exception {
         try (BlackHoleRegistry registry = new BlackHoleRegistry()) {
-            long pulling = submit("""
+            String pulling = submit("""
                     {"stages": [{"image": "%s", "entrypoint": ["true"]}]}""".formatted(registry.image("chainlink/slow:1")));
             Awaitility.await("the engine reaches the registry").atMost(Duration.ofSeconds(30)).until(registry::reached);
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chainlink.ChainlinkApplication;
 import io.chainlink.engine.EngineConnection;
 import io.chainlink.engine.Labels;
+import io.chainlink.job.JobRepository;
 import io.chainlink.job.StoreId;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class RestartTest {
     @Test
     void finishedJobIsStillServedAfterARestart() throws Exception {
         Path data = Files.createTempDirectory("chainlink-restart");
-        long id;
+        String id;
         JsonNode before;
         try (var first = start(data)) {
             var api = ServiceApi.of(first);
@@ -41,7 +42,7 @@ class RestartTest {
     @Test
     void jobRunningWhenTheServiceStopsEndsAsErrorAndLeavesNoContainer() throws Exception {
         Path data = Files.createTempDirectory("chainlink-restart");
-        long id;
+        String id;
         try (var first = start(data)) {
             var api = ServiceApi.of(first);
             id = api.submit("""
@@ -55,8 +56,9 @@ class RestartTest {
             var docker = second.getBean(EngineConnection.class).client();
             // Its own store's: other services on this engine have a job with the same id.
             String store = second.getBean(StoreId.class).value();
+            String internal = Long.toString(second.getBean(JobRepository.class).internalId(id).orElseThrow());
             assertThat(docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(Labels.STORE, store, Labels.JOB, Long.toString(id))).exec()).isEmpty();
+                    .withLabelFilter(Map.of(Labels.STORE, store, Labels.JOB, internal)).exec()).isEmpty();
         }
     }
 

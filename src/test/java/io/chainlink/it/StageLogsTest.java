@@ -26,7 +26,7 @@ class StageLogsTest extends EngineTest {
     @Test
     void aStreamPastTheLimitKeepsItsHeadAndTailWithTheExactCountBetweenThemAndInTheView() {
         // 2,000 lines of 1,000 bytes, then the verdict: about 2 MB stored, the limit keeps 1 MiB.
-        long id = submit(stage("yes $(printf '%0999d' 0) | head -n 2000; echo stdout-last"));
+        String id = submit(stage("yes $(printf '%0999d' 0) | head -n 2000; echo stdout-last"));
         JsonNode stage = awaitEnd(id).get("stages").get(0);
 
         assertThat(stage.get("status").asString()).isEqualTo("SUCCEEDED");
@@ -40,7 +40,7 @@ class StageLogsTest extends EngineTest {
     void aThirtyMegabyteFloodKeepsEachStreamsLastLineAndCountsWhatWasDroppedExactly() {
         // 750,000 lines of 40 bytes: about 82 MB of the engine's JSON, so its 64 MB file rotates
         // under the follow; then one line on each stream, as a grader prints its verdict.
-        long id = submit(stage("yes 012345678901234567890123456789012345678 | head -n 750000;"
+        String id = submit(stage("yes 012345678901234567890123456789012345678 | head -n 750000;"
                 + " echo stdout-last; echo stderr-last >&2"));
         JsonNode stage = awaitEnd(id).get("stages").get(0);
 
@@ -55,7 +55,7 @@ class StageLogsTest extends EngineTest {
     void outputWrittenAfterTheEnginesLogFileRotatedArrivesEveryLineOnce() {
         // 12,000 lines of control bytes are 72 MB of JSON: the 64 MB file rotates, and the
         // numbered lines after them go to the new one.
-        long id = submit(stage(CONTROL_LINE + " | head -n 12000;"
+        String id = submit(stage(CONTROL_LINE + " | head -n 12000;"
                 + " i=0; while [ $i -lt 100 ]; do echo after-$i; echo after-$i >&2; i=$((i+1)); done;"
                 + " echo stdout-last; echo stderr-last >&2"));
         JsonNode stage = awaitEnd(id).get("stages").get(0);
@@ -79,7 +79,7 @@ class StageLogsTest extends EngineTest {
     @Test
     void aLineLongerThanTheEnginesEntriesArrivesWholeInPartsThatShareItsTimestamp() {
         // The engine splits a line into entries of 16 KiB: 100,001 bytes are seven.
-        long id = submit(stage("head -c 100000 /dev/zero | tr '\\0' a; echo"));
+        String id = submit(stage("head -c 100000 /dev/zero | tr '\\0' a; echo"));
         assertThat(awaitEnd(id).get("status").asString()).isEqualTo("SUCCEEDED");
 
         String stdout = log(id, "stdout");
@@ -93,7 +93,7 @@ class StageLogsTest extends EngineTest {
     void outputTheEngineDiscardedBeforeItCouldBeReadIsSaidInTheLogsAndTheView() {
         // 25,000 lines of control bytes are 150 MB of JSON: more than the engine's two files of
         // 64 MB, so it deletes the first before the stage ends. The last lines still arrive.
-        long id = submit(stage(CONTROL_LINE + " | head -n 25000; echo stdout-last; echo stderr-last >&2"));
+        String id = submit(stage(CONTROL_LINE + " | head -n 25000; echo stdout-last; echo stderr-last >&2"));
         JsonNode stage = awaitEnd(id).get("stages").get(0);
 
         assertThat(stage.get("status").asString()).isEqualTo("SUCCEEDED");
@@ -110,7 +110,7 @@ class StageLogsTest extends EngineTest {
      * the limit: its first line, the marker with the exact count at the middle, its last two lines,
      * and the count in the stage's view. Returns the stored stdout.
      */
-    private String assertCutFlood(long id, JsonNode stage, String line, int count) {
+    private String assertCutFlood(String id, JsonNode stage, String line, int count) {
         long dropped = count * (PREFIX + line.length() + 1L) + PREFIX + "stdout-last\n".length() - LIMIT;
         String marker = "\n[chainlink] output cut: " + dropped + " bytes dropped between the first 524288 and the last 524288 bytes\n";
         String stdout = log(id, "stdout");
@@ -131,7 +131,7 @@ class StageLogsTest extends EngineTest {
         return text.substring(text.length() - length);
     }
 
-    private String log(long id, String stream) {
+    private String log(String id, String stream) {
         Response response = get("/api/v1/jobs/" + id + "/stages/0/logs/" + stream);
         assertThat(response.status()).isEqualTo(200);
         return response.text();

@@ -15,7 +15,7 @@ class WorkerPoolTest extends EngineTest {
 
     @Test
     void neverMoreJobsRunAtOnceThanThereAreWorkersAndAllFinish() {
-        List<Long> ids = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             ids.add(submit("""
                     {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "1"]}]}"""));

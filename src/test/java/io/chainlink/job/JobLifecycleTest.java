@@ -36,7 +36,7 @@ class JobLifecycleTest {
     private long job(int stages) {
         StageSpec stage = new StageSpec("chainlink-test/absent:never", List.of("true"), "container", 64L << 20,
                 false, false, 30_000, Map.of(), PullPolicy.NEVER, null, true, null, List.of(), null);
-        return db.repository.insert("cs101", java.util.Collections.nCopies(stages, stage), NOW);
+        return db.repository.insert("cs101", java.util.Collections.nCopies(stages, stage), NOW).internal();
     }
 
     private Job view(long job) {
@@ -247,7 +247,7 @@ class JobLifecycleTest {
     private long jobOf(String tenant) {
         StageSpec stage = new StageSpec("chainlink-test/absent:never", List.of("true"), "container", 64L << 20,
                 false, false, 30_000, Map.of(), PullPolicy.NEVER, null, true, null, List.of(), null);
-        return db.repository.insert(tenant, List.of(stage), NOW);
+        return db.repository.insert(tenant, List.of(stage), NOW).internal();
     }
 
     @Test

@@ -38,7 +38,7 @@ class RetentionTest {
     private long submitted(Instant at) {
         StageSpec stage = new StageSpec("chainlink-test/busybox:latest", List.of("true"), "container", 64L << 20,
                 false, false, 30_000, Map.of(), PullPolicy.NEVER, null, true, null, List.of(), null);
-        long id = db.repository.insert("local", Collections.nCopies(2, stage), at);
+        long id = db.repository.insert("local", Collections.nCopies(2, stage), at).internal();
         for (int idx = 0; idx < 2; idx++) {
             db.repository.appendLog(id, idx, LogStream.STDOUT, 0, "out\n".getBytes(StandardCharsets.UTF_8));
         }
@@ -115,7 +115,7 @@ class RetentionTest {
     @Test
     void aBacklogGoesInBatchesOldestFirst() {
         int backlog = 2 * Retention.BATCH + 1;
-        db.jdbc.sql("INSERT INTO jobs (status, created_at) SELECT 'QUEUED', :at FROM SYSTEM_RANGE(1, :n)")
+        db.jdbc.sql("INSERT INTO jobs (public_id, status, created_at) SELECT RANDOM_UUID(), 'QUEUED', :at FROM SYSTEM_RANGE(1, :n)")
                 .param("at", NOW.minus(DAY.multipliedBy(60)).atOffset(ZoneOffset.UTC)).param("n", backlog).update();
         // Ended in the reverse order of their ids: the newest job ended first.
         db.jdbc.sql("UPDATE jobs SET status = 'SUCCEEDED', finished_at = created_at - id * INTERVAL '1' SECOND").update();
