@@ -113,8 +113,7 @@ public class JobController {
     @GetMapping(value = "/{id}/results", produces = MediaType.APPLICATION_JSON_VALUE)
     public void results(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id, HttpServletResponse response)
             throws IOException {
-        jobs.find(caller, id); // a 404 before the answer has begun
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE); // writeResults answers 404 before it writes
         jobs.writeResults(caller, id, response.getOutputStream());
     }
 
@@ -130,7 +129,6 @@ public class JobController {
                      @Parameter(schema = @Schema(allowableValues = {"stdout", "stderr"})) @PathVariable String stream,
                      HttpServletResponse response) throws IOException {
         LogStream which = LogStream.of(stream);
-        jobs.find(caller, id);
         response.setContentType(MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8");
         if (!jobs.copyLog(caller, id, index, which, response.getOutputStream())) {
             throw new LogsNotKeptException(id, index);

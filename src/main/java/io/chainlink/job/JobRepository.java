@@ -66,13 +66,22 @@ public class JobRepository {
         return new Ids(id, publicId);
     }
 
-    /** The internal id of the job with this public id; empty for an unknown one or a string that is no UUID. */
-    public Optional<Long> internalId(String publicId) {
+    /** A job's internal id and its tenant: what deciding who may see it takes, and no more. */
+    public record Owned(long id, String tenant) {
+    }
+
+    /** The job with this public id, by its internal id and tenant; empty for an unknown one or a string that is no UUID. */
+    public Optional<Owned> owned(String publicId) {
         if (!isUuid(publicId)) {
             return Optional.empty();
         }
-        return jdbc.sql("SELECT id FROM jobs WHERE public_id = :publicId").param("publicId", publicId)
-                .query(Long.class).optional();
+        return jdbc.sql("SELECT id, tenant FROM jobs WHERE public_id = :publicId").param("publicId", publicId)
+                .query((rs, n) -> new Owned(rs.getLong("id"), rs.getString("tenant"))).optional();
+    }
+
+    /** The internal id of the job with this public id; empty for an unknown one or a string that is no UUID. */
+    public Optional<Long> internalId(String publicId) {
+        return owned(publicId).map(Owned::id);
     }
 
     /** Only the canonical, lower-case form the service writes: any other spelling names no job. */

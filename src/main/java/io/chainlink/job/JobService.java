@@ -111,11 +111,10 @@ public class JobService implements AutoCloseable {
         return find(caller, internalId(caller, id), id);
     }
 
-    /** The internal id of a job the caller may see, by its public one. */
+    /** The internal id of a job the caller may see, by its public one: one small read, not the whole job. */
     private long internalId(Caller caller, String id) {
-        long internal = repository.internalId(id).orElseThrow(() -> new JobNotFoundException("job " + id));
-        find(caller, internal, id);
-        return internal;
+        return repository.owned(id).filter(job -> caller.sees(job.tenant())).map(JobRepository.Owned::id)
+                .orElseThrow(() -> new JobNotFoundException("job " + id));
     }
 
     private Job find(Caller caller, long internal, String id) {
