@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -31,10 +30,7 @@ class RequestSizeFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > limit) {
-            response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
-                    + "\"detail\":\"request bodies are limited to " + limit + " bytes\"}");
+            FilterProblem.write(response, HttpStatus.CONTENT_TOO_LARGE, tooLarge(limit));
             return;
         }
         chain.doFilter(new Bounded(request, limit), response);
@@ -43,8 +39,13 @@ class RequestSizeFilter extends OncePerRequestFilter {
     /** Read past the bound: ProblemAdvice answers 413, as for a declared length. */
     static final class BodyTooLargeException extends IOException {
         BodyTooLargeException(long limit) {
-            super("request bodies are limited to " + limit + " bytes");
+            super(tooLarge(limit));
         }
+    }
+
+    /** What a 413 says, whether the body declared its length or was cut while read. */
+    private static String tooLarge(long limit) {
+        return "request bodies are limited to " + limit + " bytes";
     }
 
     /** Stops reading at the bound, so a chunked body of any length costs at most that much. */
