@@ -71,8 +71,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     /** One tenant's quota: it comes back once its jobs start; the other tenants are unaffected. */
     @ExceptionHandler(QuotaExceededException.class)
     ResponseEntity<ProblemDetail> quotaExceeded(QuotaExceededException e) {
-        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "5")
-                .body(ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage()));
+        return comeBack(HttpStatus.TOO_MANY_REQUESTS, 5, e.getMessage());
     }
 
     /** {@code status} is RFC 9457's own member, the HTTP status: the job's status needs a name of its own. */
@@ -91,8 +90,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     /** The queue frees up as workers claim jobs; a client should come back, not give up. */
     @ExceptionHandler(QueueFullException.class)
     ResponseEntity<ProblemDetail> queueFull(QueueFullException e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
-                .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
+        return comeBack(HttpStatus.SERVICE_UNAVAILABLE, 1, e.getMessage());
+    }
+
+    /** A refusal that passes: the problem, with how many seconds to wait before trying again. */
+    private static ResponseEntity<ProblemDetail> comeBack(HttpStatus status, int seconds, String detail) {
+        return ResponseEntity.status(status).header(HttpHeaders.RETRY_AFTER, Integer.toString(seconds))
+                .body(ProblemDetail.forStatusAndDetail(status, detail));
     }
 
     /** 403, not 400: the stage is well formed, and another client's policy may allow it. */
