@@ -33,6 +33,7 @@ public class JobService implements AutoCloseable {
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(3);
 
     private final JobRepository repository;
+    private final SubmissionWriter submissions;
     private final JobLifecycle lifecycle;
     private final TenantQuotas quotas;
     private final JobEvents events;
@@ -49,9 +50,10 @@ public class JobService implements AutoCloseable {
     });
     private final Semaphore waiters = new Semaphore(MAX_WAITERS);
 
-    public JobService(JobRepository repository, JobLifecycle lifecycle, TenantQuotas quotas, ResultsWriter results, JobEvents events,
+    public JobService(JobRepository repository, SubmissionWriter submissions, JobLifecycle lifecycle, TenantQuotas quotas, ResultsWriter results, JobEvents events,
                       ChainlinkProperties properties, Clock clock, ChainlinkMetrics metrics) {
         this.repository = repository;
+        this.submissions = submissions;
         this.lifecycle = lifecycle;
         this.quotas = quotas;
         this.results = results;
@@ -89,7 +91,7 @@ public class JobService implements AutoCloseable {
             throw new QuotaExceededException(caller.tenant(), quota.getAsInt());
         }
         Instant now = clock.instant();
-        JobRepository.Ids ids = repository.insert(caller.tenant(), stages, now);
+        JobRepository.Ids ids = submissions.store(caller.tenant(), stages, now);
         queue.added();
         metrics.jobSubmitted();
         events.queued().fire();
