@@ -67,6 +67,9 @@ async function wholeJob(): Promise<void> {
     assert.equal(ended.status, JobStatus.Succeeded, `job ended ${ended.status}: ${ended.error}`);
     assert.deepEqual(ended.stages?.map((stage) => stage.status), [StageStatus.Succeeded, StageStatus.Succeeded]);
     assert.ok(ended.finishedAt instanceof Date);
+    for (const stage of ended.stages ?? []) {
+        assert.ok(stage.timings && stage.timings.create > 0 && stage.timings.run >= 0, `timings ${JSON.stringify(stage.timings)}`);
+    }
 
     const [first, second] = await jobs.getResults({ id: submitted.id });
     assert.equal(first.data.exitCode, 0);

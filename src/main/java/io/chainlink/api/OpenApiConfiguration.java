@@ -18,6 +18,7 @@ import java.lang.reflect.RecordComponent;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -94,6 +95,25 @@ class OpenApiConfiguration {
             byStatus.forEach(responses::addApiResponse);
             operation.setResponses(responses);
         }));
+    }
+
+    /**
+     * A field that holds an object or null, as OpenAPI 3.1 says it: one of the object's schema or
+     * null. Swagger writes {@code type: null} beside the {@code $ref}, which nothing satisfies, and
+     * which generators read as a field that is always null.
+     */
+    @Bean
+    OpenApiCustomizer nullableReferences() {
+        return api -> api.getComponents().getSchemas().values().forEach(schema -> {
+            Map<String, Schema> fields = schema.getProperties();
+            if (fields == null) {
+                return;
+            }
+            fields.replaceAll((name, field) -> field.get$ref() == null || field.getTypes() == null || !field.getTypes().contains("null")
+                    ? field
+                    : new Schema<>().description(field.getDescription())
+                            .anyOf(List.of(new Schema<>().$ref(field.get$ref()), new Schema<>().types(Set.of("null")))));
+        });
     }
 
     /**

@@ -3,7 +3,9 @@ package io.chainlink.engine;
 import io.chainlink.stage.PullPolicy;
 import io.chainlink.stage.StageSpec;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -15,18 +17,21 @@ public interface ContainerEngine {
 
     /**
      * Makes every image present, pulling in parallel as each one's policy says, with the registry
-     * credentials that serve {@code tenant}. Gives up, and abandons its pulls, soon after
-     * {@code stopping} turns true (a shutdown, a cancel).
+     * credentials that serve {@code tenant}; returns how long each image took. Gives up, and
+     * abandons its pulls, soon after {@code stopping} turns true (a shutdown, a cancel).
      */
-    void prepareImages(Map<String, PullPolicy> images, String tenant, BooleanSupplier stopping);
+    Map<String, Duration> prepareImages(Map<String, PullPolicy> images, String tenant, BooleanSupplier stopping);
 
-    /** Whether {@link #prepareImages} would pull: an image is missing, or its policy is always. */
-    boolean needsPull(Map<String, PullPolicy> images);
+    /**
+     * How long each image's check took, when every image is present and none is to be pulled for
+     * {@code tenant}: then {@link #prepareImages} has nothing to do. Empty when it has.
+     */
+    Optional<Map<String, Duration>> checkImages(Map<String, PullPolicy> images, String tenant);
 
-    /** Creates the job's {@code /job} volume; returns its name. */
-    String createVolume(long job);
+    /** Names a new volume for a job's {@code /job}: {@link #create} makes it with the first container that mounts it. */
+    String newVolume(long job);
 
-    /** Creates (does not start) a stage's container; returns its id. */
+    /** Creates (does not start) a stage's container, and the job's volume if it is not there yet; returns its id. */
     String create(long job, int stage, StageSpec spec, String volume);
 
     /** Starts a created container. */

@@ -45,8 +45,9 @@ public final class ContainerSettings {
                         .withType(MountType.VOLUME)
                         .withSource(volume)
                         .withTarget("/job")
-                        // what the image has at /job is hidden, not copied into the job's volume
-                        .withVolumeOptions(new VolumeOptions().withNoCopy(true))));
+                        // what the image has at /job is hidden, not copied into the job's volume;
+                        // the labels go on the volume when this create makes it (the job's first)
+                        .withVolumeOptions(new VolumeOptions().withNoCopy(true).withLabels(labels.forVolume()))));
         if (containment.noNewPrivileges()) {
             host.withSecurityOpts(List.of("no-new-privileges"));
         }

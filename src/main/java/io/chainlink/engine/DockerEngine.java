@@ -13,8 +13,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -79,23 +81,19 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     }
 
     @Override
-    public void prepareImages(Map<String, PullPolicy> images, String tenant, BooleanSupplier stopping) {
-        puller.prepare(images, tenant, stopping);
+    public Map<String, Duration> prepareImages(Map<String, PullPolicy> images, String tenant, BooleanSupplier stopping) {
+        return puller.prepare(images, tenant, stopping);
     }
 
     @Override
-    public boolean needsPull(Map<String, PullPolicy> images) {
-        return puller.needsPull(images);
+    public Optional<Map<String, Duration>> checkImages(Map<String, PullPolicy> images, String tenant) {
+        return puller.checkPresent(images, tenant);
     }
 
     @Override
-    public String createVolume(long job) {
-        String name = "chainlink-job-" + job + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return calls.call("create the job's volume", () -> engine.client().createVolumeCmd()
-                .withName(name)
-                .withLabels(labels(job).forVolume())
-                .exec()
-                .getName());
+    public String newVolume(long job) {
+        // Made, with its labels, by the engine with the job's first container: one call fewer per job.
+        return "chainlink-job-" + job + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     @Override
@@ -140,12 +138,12 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
                 .exec());
     }
 
-    /** Whether the stage's process runs as someone other than root: by its user, or its image's. */
+    /** Whether the stage's process runs as someone other than root: by its user, or its image's (as the job's check found it). */
     private boolean runsAsNonRoot(StageSpec spec) {
         String user = spec.user();
         if (user == null) {
-            user = calls.call("inspect image " + spec.image(),
-                    () -> engine.client().inspectImageCmd(spec.image()).exec().getConfig().getUser());
+            user = puller.checkedUser(spec.image()).orElseGet(() -> calls.call("inspect image " + spec.image(),
+                    () -> engine.client().inspectImageCmd(spec.image()).exec().getConfig().getUser()));
         }
         if (user == null || user.isEmpty()) {
             return false;
@@ -171,10 +169,12 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         Watchdog watchdog = new Watchdog();
         ScheduledFuture<?> giveUp = timers.schedule(watchdog::fire,
                 spec.timeoutMillis() + calls.deadline().toMillis(), TimeUnit.MILLISECONDS);
+        long stopped;
         try {
             // The follow returns when the container stops; it misses what came after a rotation it fell behind.
             LogReader.Followed followed = spec.logs() ? logs.follow(container, stdout, stderr, watchdog) : null;
             waitUntilStopped(container, watchdog);
+            stopped = System.nanoTime();
             if (followed != null) {
                 catchUp(followed);
             }
@@ -197,7 +197,8 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         }
         // A kill that raced the container's own exit is still a kill: the task ran and the
         // container died of it; a kill of a stopped container fails and leaves "killed" false.
-        return new StageOutcome(state.path("ExitCode").asInt(-1), killed.get(), json.writeValueAsString(state));
+        return new StageOutcome(state.path("ExitCode").asInt(-1), killed.get(), json.writeValueAsString(state),
+                Duration.ofNanos(System.nanoTime() - stopped));
     }
 
     /** Reads what the follow missed, within a call deadline of its own: the stage's deadline may be near. */

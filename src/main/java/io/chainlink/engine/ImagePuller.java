@@ -1,5 +1,6 @@
 package io.chainlink.engine;
 
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -10,6 +11,8 @@ import io.chainlink.metrics.ChainlinkMetrics;
 import io.chainlink.stage.PullPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +35,7 @@ public class ImagePuller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ImagePuller.class);
     /** How soon a shutdown is noticed while pulls run. */
     static final Duration STOP_CHECK = Duration.ofMillis(200);
+    private static final int RECENT_IMAGES = 256;
 
     private final EngineConnection engine;
     private final EngineCalls calls;
@@ -40,6 +44,13 @@ public class ImagePuller implements AutoCloseable {
     private final Duration stall;
     private final ExecutorService pulls;
     private final ChainlinkMetrics metrics;
+    /** The user of each image checked lately, for the stages of the job that checked it; bounded. */
+    private final Map<String, String> users = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > RECENT_IMAGES;
+        }
+    });
 
     public ImagePuller(EngineConnection engine, EngineCalls calls, RegistryCredentials credentials, ChainlinkProperties properties,
                        ChainlinkMetrics metrics) {
@@ -57,18 +68,22 @@ public class ImagePuller implements AutoCloseable {
     }
 
     /**
-     * Throws an EngineException naming every image that could not be made present, with the
+     * Makes every image present and returns how long each took (its check, and its pull if it had
+     * one). Throws an EngineException naming every image that could not be made present, with the
      * engine's reason; or, within {@link #STOP_CHECK} of {@code stopping} turning true, one that
      * says so, after cancelling the pulls (which closes their streams, and the engine ends them).
      */
-    public void prepare(Map<String, PullPolicy> images, String tenant, BooleanSupplier stopping) {
-        Map<String, Future<Optional<String>>> pending = new java.util.LinkedHashMap<>();
+    public Map<String, Duration> prepare(Map<String, PullPolicy> images, String tenant, BooleanSupplier stopping) {
+        Map<String, Future<Made>> pending = new LinkedHashMap<>();
         images.forEach((image, policy) -> pending.put(image, pulls.submit(LogContext.carried(() -> prepare(image, policy, tenant)))));
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> failures = new ArrayList<>();
+        Map<String, Duration> took = new LinkedHashMap<>();
         pending.forEach((image, future) -> {
             try {
-                awaitOrStop(future, deadline, stopping).ifPresent(failures::add);
+                Made made = awaitOrStop(future, deadline, stopping);
+                made.failure().ifPresent(failures::add);
+                took.put(image, made.took());
             } catch (StoppedException e) {
                 pending.values().forEach(pull -> pull.cancel(true));
                 throw new EngineException("the service stopped while pulling " + image);
@@ -89,10 +104,15 @@ public class ImagePuller implements AutoCloseable {
         if (!failures.isEmpty()) {
             throw new EngineException(String.join("; ", failures));
         }
+        return took;
+    }
+
+    /** What making one image present came to: why it is not there, if it is not, and how long it took. */
+    private record Made(Optional<String> failure, Duration took) {
     }
 
     /** Waits for a pull in steps, so that a shutdown need not wait for the pull timeout. */
-    private static Optional<String> awaitOrStop(Future<Optional<String>> pull, long deadline, BooleanSupplier stopping)
+    private static Made awaitOrStop(Future<Made> pull, long deadline, BooleanSupplier stopping)
             throws InterruptedException, ExecutionException, TimeoutException {
         while (true) {
             if (stopping.getAsBoolean()) {
@@ -115,35 +135,64 @@ public class ImagePuller implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #prepare} would pull any of these: one is missing (and may be pulled), or always pulled. */
-    public boolean needsPull(Map<String, PullPolicy> images) {
-        return images.entrySet().stream().anyMatch(image -> image.getValue() == PullPolicy.ALWAYS
-                || (image.getValue() == PullPolicy.IF_NOT_PRESENT && !isPresent(image.getKey())));
+    /**
+     * Each image's check time, when every image is present and none is to be pulled: then the job
+     * needs nothing of {@link #prepare}. Empty when one is to be pulled, or is missing under
+     * "never" (prepare says so). The checks run in turn on the caller's thread: each is one inspect.
+     */
+    public Optional<Map<String, Duration>> checkPresent(Map<String, PullPolicy> images, String tenant) {
+        Map<String, Duration> took = new LinkedHashMap<>();
+        for (Map.Entry<String, PullPolicy> image : images.entrySet()) {
+            long started = System.nanoTime();
+            if (policy(image.getKey(), image.getValue(), tenant) == PullPolicy.ALWAYS || !isPresent(image.getKey())) {
+                return Optional.empty();
+            }
+            took.put(image.getKey(), Duration.ofNanos(System.nanoTime() - started));
+        }
+        return Optional.of(took);
     }
 
-    /** Empty when the image is there; otherwise why it is not. */
-    private Optional<String> prepare(String image, PullPolicy asked, String tenant) {
-        // An image from a registry whose configured credentials are another tenant's is always
-        // pulled, with none: a copy another tenant pulled must not run for this one unchecked.
-        PullPolicy policy = credentials.withheldFrom(ImageRef.parse(image).registry(), tenant) ? PullPolicy.ALWAYS : asked;
+    /** The user an image runs as, as the last check of it found ("" for root by default); empty when not checked lately. */
+    public Optional<String> checkedUser(String image) {
+        return Optional.ofNullable(users.get(image));
+    }
+
+    /**
+     * An image from a registry whose configured credentials are another tenant's is always pulled,
+     * with none: a copy another tenant pulled must not run for this one unchecked.
+     */
+    private PullPolicy policy(String image, PullPolicy asked, String tenant) {
+        return credentials.withheldFrom(ImageRef.parse(image).registry(), tenant) ? PullPolicy.ALWAYS : asked;
+    }
+
+    private Made prepare(String image, PullPolicy asked, String tenant) {
+        long started = System.nanoTime();
+        PullPolicy policy = policy(image, asked, tenant);
         boolean present = isPresent(image);
         if (policy == PullPolicy.NEVER || (policy == PullPolicy.IF_NOT_PRESENT && present)) {
-            return present ? Optional.empty()
-                    : Optional.of("image " + image + " is not present and its pull policy is never");
+            return new Made(present ? Optional.empty() : Optional.of("image " + image + " is not present and its pull policy is never"),
+                    Duration.ofNanos(System.nanoTime() - started));
         }
         // Under "always" a failed pull fails the job: an older local copy is not what was asked for.
-        long started = System.nanoTime();
+        long pullStarted = System.nanoTime();
         Optional<String> failure = pull(image, tenant);
-        metrics.pullEnded(Duration.ofNanos(System.nanoTime() - started), failure.isEmpty());
-        return failure;
+        metrics.pullEnded(Duration.ofNanos(System.nanoTime() - pullStarted), failure.isEmpty());
+        if (failure.isEmpty()) {
+            isPresent(image); // the pulled image's user, for the runner's /job
+        }
+        return new Made(failure, Duration.ofNanos(System.nanoTime() - started));
     }
 
+    /** Whether the image is on the engine; notes the user it runs as, which decides whether /job is opened. */
     private boolean isPresent(String image) {
         try {
-            calls.run("inspect image " + image, () -> engine.client().inspectImageCmd(image).exec());
+            InspectImageResponse inspected = calls.call("inspect image " + image, () -> engine.client().inspectImageCmd(image).exec());
+            String user = inspected.getConfig() == null ? null : inspected.getConfig().getUser();
+            users.put(image, user == null ? "" : user);
             return true;
         } catch (EngineException e) {
             if (e.getCause() instanceof NotFoundException) {
+                users.remove(image);
                 return false;
             }
             throw e;

@@ -6,14 +6,14 @@ import org.slf4j.MDC;
 
 /**
  * Carries the caller's log context (the job and stage a runner works on, in the MDC) to a task
- * that runs on another thread, so that the pull, removal and timeout threads' lines name their job.
+ * that runs on another thread, so that the pull, removal, timeout and create-ahead threads' lines name their job.
  */
-final class LogContext {
+public final class LogContext {
 
     private LogContext() {
     }
 
-    static Runnable carried(Runnable task) {
+    public static Runnable carried(Runnable task) {
         Map<String, String> context = MDC.getCopyOfContextMap();
         return () -> {
             Map<String, String> own = MDC.getCopyOfContextMap();
@@ -26,7 +26,7 @@ final class LogContext {
         };
     }
 
-    static <T> Callable<T> carried(Callable<T> task) {
+    public static <T> Callable<T> carried(Callable<T> task) {
         Map<String, String> context = MDC.getCopyOfContextMap();
         return () -> {
             Map<String, String> own = MDC.getCopyOfContextMap();

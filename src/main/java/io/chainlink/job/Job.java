@@ -47,12 +47,15 @@ public record Job(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
                     description = "The engine discarded part of the output before it could be read (its log files"
                             + " rotated past what it keeps): the stage wrote more than the logs and counts show")
-            boolean outputLost) {
+            boolean outputLost,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
+                    description = "null until the stage has run to its end (and for one cut short)")
+            StageTimings timings) {
 
         /** A stage as submitted, before anything was read of it. */
         public Stage(int index, String image, StageStatus status, Integer exitCode, boolean killed,
                      Instant startedAt, Instant finishedAt) {
-            this(index, image, status, exitCode, killed, startedAt, finishedAt, null, null, false);
+            this(index, image, status, exitCode, killed, startedAt, finishedAt, null, null, false, null);
         }
     }
 

@@ -34,9 +34,10 @@ public class JobLifecycle {
 
     /**
      * How a stage that was RUNNING ended: its exit, whether the service killed it at its timeout,
-     * the engine's inspected State (null when the engine could not be asked).
+     * the engine's inspected State (null when the engine could not be asked), where its time went.
      */
-    public record StageEnd(StageStatus status, Integer exitCode, boolean killed, String state, Instant finishedAt) {
+    public record StageEnd(StageStatus status, Integer exitCode, boolean killed, String state, Instant finishedAt,
+                           StageTimings timings) {
     }
 
     /** A running job whose owner stopped renewing its lease. */
@@ -142,9 +143,13 @@ public class JobLifecycle {
     /** RUNNING to how it ended, with what its run left; nothing written if it was not running. */
     public boolean endStage(long job, int idx, StageEnd end) {
         return Boolean.TRUE.equals(transaction.execute(tx -> {
+            StageTimings took = end.timings();
             boolean ended = moveStages(job, idx, StageStatus.RUNNING, end.status(),
-                    "exit_code = :exit, killed = :killed, finished_at = :now",
-                    params("exit", end.exitCode(), "killed", end.killed(), "now", utc(end.finishedAt()))) == 1;
+                    "exit_code = :exit, killed = :killed, finished_at = :now, image_ms = :image, create_ms = :create,"
+                            + " start_ms = :start, run_ms = :run, collect_ms = :collect",
+                    params("exit", end.exitCode(), "killed", end.killed(), "now", utc(end.finishedAt()),
+                            "image", took.image(), "create", took.create(), "start", took.start(), "run", took.run(),
+                            "collect", took.collect())) == 1;
             if (ended && end.state() != null) {
                 jdbc.sql("UPDATE stage_details SET state = :state WHERE job_id = :job AND idx = :idx")
                         .param("state", end.state()).param("job", job).param("idx", idx)

@@ -104,7 +104,8 @@ public class JobRepository {
                 SELECT j.public_id, j.tenant, j.status, j.attempt, j.created_at, j.started_at, j.finished_at, j.error,
                        s.idx, s.image, s.status AS stage_status, s.exit_code, s.killed,
                        s.started_at AS stage_started_at, s.finished_at AS stage_finished_at,
-                       s.stdout_dropped, s.stderr_dropped, s.output_lost
+                       s.stdout_dropped, s.stderr_dropped, s.output_lost,
+                       s.image_ms, s.create_ms, s.start_ms, s.run_ms, s.collect_ms
                 FROM jobs j LEFT JOIN stages s ON s.job_id = j.id
                 WHERE j.id = :id ORDER BY s.idx""")
                 .param("id", id)
@@ -114,7 +115,7 @@ public class JobRepository {
                                 rs.getObject("exit_code", Integer.class), rs.getBoolean("killed"),
                                 instant(rs, "stage_started_at"), instant(rs, "stage_finished_at"),
                                 rs.getObject("stdout_dropped", Long.class), rs.getObject("stderr_dropped", Long.class),
-                                rs.getBoolean("output_lost"))))
+                                rs.getBoolean("output_lost"), timings(rs))))
                 .list();
         if (rows.isEmpty()) {
             return Optional.empty();
@@ -239,6 +240,15 @@ public class JobRepository {
                 .query((rs, n) -> new EndedStage(rs.getInt("idx"), rs.getBoolean("killed"),
                         StageStatus.valueOf(rs.getString("status")), rs.getString("state"), rs.getBoolean("logs")))
                 .list();
+    }
+
+    /** Null for a stage that did not run to its end: then none of them was written. */
+    private static StageTimings timings(ResultSet rs) throws SQLException {
+        if (rs.getObject("run_ms") == null) {
+            return null;
+        }
+        return new StageTimings(rs.getLong("image_ms"), rs.getLong("create_ms"), rs.getLong("start_ms"), rs.getLong("run_ms"),
+                rs.getLong("collect_ms"));
     }
 
     private static Job job(ResultSet rs, List<Job.Stage> stages) throws SQLException {

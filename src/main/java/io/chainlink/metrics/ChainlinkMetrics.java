@@ -1,6 +1,7 @@
 package io.chainlink.metrics;
 
 import io.chainlink.job.JobStatus;
+import io.chainlink.job.StageTimings;
 import io.chainlink.stage.StageStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -8,8 +9,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.ToLongFunction;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
@@ -26,6 +29,8 @@ public class ChainlinkMetrics {
 
     /** Stages run from a blink to the longest timeouts operators set. */
     private static final Duration[] STAGE_BUCKETS = seconds(0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600);
+    /** The parts of a stage around its run take milliseconds; its run and a pull, up to its timeout. */
+    private static final Duration[] PHASE_BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600);
     /** A pull from a near registry takes about a second; one from afar, minutes; pull-timeout is 10m. */
     private static final Duration[] PULL_BUCKETS = seconds(0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600);
 
@@ -34,6 +39,8 @@ public class ChainlinkMetrics {
     private final Counter logDropped;
     private final Map<JobStatus, Counter> finished = new EnumMap<>(JobStatus.class);
     private final Map<StageStatus, Timer> stages = new EnumMap<>(StageStatus.class);
+    /** Where stages' time went, by part of StageTimings. */
+    private final List<Phase> phases;
     private final Timer pulled;
     private final Timer pullFailed;
 
@@ -61,8 +68,22 @@ public class ChainlinkMetrics {
                         .register(registry));
             }
         }
+        this.phases = List.of(phase("image", StageTimings::image), phase("create", StageTimings::create),
+                phase("start", StageTimings::start), phase("run", StageTimings::run), phase("collect", StageTimings::collect));
         this.pulled = pullTimer("pulled");
         this.pullFailed = pullTimer("failed");
+    }
+
+    /** One part of a stage's time, and where StageTimings holds it. */
+    private record Phase(Timer timer, ToLongFunction<StageTimings> millis) {
+    }
+
+    private Phase phase(String name, ToLongFunction<StageTimings> millis) {
+        return new Phase(Timer.builder("chainlink.stage.phase").tag("phase", name)
+                .description("Where stages' time went (the job view's timings): making the image present, create, start,"
+                        + " run (start to exit), collect (output, state, storing)")
+                .serviceLevelObjectives(PHASE_BUCKETS)
+                .register(registry), millis);
     }
 
     private Timer pullTimer(String outcome) {
@@ -85,13 +106,14 @@ public class ChainlinkMetrics {
         counter.increment();
     }
 
-    /** A stage that ran, from its start to its end, as its view shows them. */
-    public void stageEnded(StageStatus status, Duration took) {
+    /** A stage that ran, from its start to its end, as its view shows them, and where its time went. */
+    public void stageEnded(StageStatus status, Duration took, StageTimings timings) {
         Timer timer = stages.get(status);
         if (timer == null) {
             throw new IllegalArgumentException(status + " is not how a running stage ends");
         }
         timer.record(took);
+        phases.forEach(phase -> phase.timer().record(Duration.ofMillis(phase.millis().applyAsLong(timings))));
     }
 
     public void pullEnded(Duration took, boolean succeeded) {

@@ -128,24 +128,22 @@ public class WorkerPool implements SmartLifecycle {
     private void run(ClaimedJob job) {
         Abort abort = new Abort();
         running.put(job.id(), abort);
-        if (pullSlots.tryAcquire()) {
-            if (runner.needsPull(job)) {
-                pullers.execute(() -> {
-                    ChainRunner.Prepared prepared = new ChainRunner.Prepared(job, new IllegalStateException("the pull thread failed"));
-                    try {
-                        prepared = runner.prepare(job, abort);
-                    } finally {
-                        pulled.add(new Pulled(prepared, abort)); // whatever happened, a worker ends it
-                        pullSlots.release();
-                        queued.fire(); // wakes an idle worker for it
-                    }
-                });
-                return;
-            }
-            pullSlots.release();
+        ChainRunner.Prepared ready = runner.checked(job);
+        if (ready == null && pullSlots.tryAcquire()) {
+            pullers.execute(() -> {
+                ChainRunner.Prepared prepared = new ChainRunner.Prepared(job, Map.of(), new IllegalStateException("the pull thread failed"));
+                try {
+                    prepared = runner.prepare(job, abort);
+                } finally {
+                    pulled.add(new Pulled(prepared, abort)); // whatever happened, a worker ends it
+                    pullSlots.release();
+                    queued.fire(); // wakes an idle worker for it
+                }
+            });
+            return;
         }
         try {
-            runner.run(job, abort);
+            runner.run(ready != null ? ready : runner.prepare(job, abort), abort); // every pull slot taken: pulls here
         } finally {
             running.remove(job.id());
         }

@@ -67,6 +67,7 @@ class GeneratedJavaClientTest extends EngineTest {
         assertThat(ended.getStatus()).as(ended.getError()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(ended.getStages()).extracting(Stage::getStatus).containsExactly(StageStatus.SUCCEEDED, StageStatus.SUCCEEDED);
         assertThat(ended.getStages()).extracting(Stage::getExitCode).containsExactly(0, 0);
+        assertThat(ended.getStages()).allSatisfy(stage -> assertThat(stage.getTimings().getCreate()).isPositive());
 
         List<StageResult> results = jobs.getResults(submitted.getId());
         StageResult first = results.get(0);

@@ -3,6 +3,7 @@ package io.chainlink.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -28,7 +29,8 @@ class ChainExecutionTest extends EngineTest {
     }
 
     @Test
-    void failingStageSkipsLaterStagesWhoseContainersAreNeverCreated() {
+    void failingStageSkipsLaterStagesWhichNeverStart() {
+        Instant submitted = Instant.now();
         String id = submit("""
                 {"stages": [
                   {"image": "IMAGE", "entrypoint": ["true"]},
@@ -49,8 +51,39 @@ class ChainExecutionTest extends EngineTest {
         assertThat(results).hasSize(2);
         assertThat(results.get(1).get("data").get("ExitCode").asInt()).isEqualTo(3);
         assertThat(results.get(1).get("success").asBoolean()).isFalse();
-        // The engine's own record: no container ever carried stage 2's label.
-        assertThat(containersOf(id, 2)).isEmpty();
+        // The engine's own record: stage 2's container (created while stage 1 ran) never started.
+        assertThat(startsOf(id, 1, submitted)).isEqualTo(1);
+        assertThat(startsOf(id, 2, submitted)).isZero();
+        Awaitility.await("the unstarted container is removed with the rest").atMost(Duration.ofSeconds(30))
+                .until(() -> leftoversOf(id), List::isEmpty);
+    }
+
+    @Test
+    void eachStageShowsWhereItsTimeWent() {
+        JsonNode job = submitAndWait("""
+                {"stages": [
+                  {"image": "IMAGE", "entrypoint": ["sleep", "1"]},
+                  {"image": "IMAGE", "entrypoint": ["true"]}]}""");
+
+        assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+        JsonNode first = job.get("stages").get(0).get("timings");
+        JsonNode second = job.get("stages").get(1).get("timings");
+        assertThat(first.get("run").asLong()).as("start to exit of sleep 1").isBetween(1000L, 5000L);
+        assertThat(second.get("run").asLong()).isLessThan(1000);
+        assertThat(first.get("create").asLong()).as("a create is an engine round trip").isPositive();
+        assertThat(second.get("create").asLong()).isPositive();
+        assertThat(first.get("start").asLong()).isPositive();
+        assertThat(first.get("image").asLong()).isNotNegative();
+        assertThat(second.get("image").asLong()).as("the image is counted on its first stage only").isZero();
+        assertThat(first.get("collect").asLong()).isNotNegative();
+        // The parts of a stage fit in the job's own time.
+        long jobMillis = Duration.between(Instant.parse(job.get("startedAt").asString()),
+                Instant.parse(job.get("finishedAt").asString())).toMillis();
+        long parts = 0;
+        for (String part : List.of("image", "start", "run", "collect")) {
+            parts += first.get(part).asLong() + second.get(part).asLong();
+        }
+        assertThat(parts).isLessThanOrEqualTo(jobMillis + 2);
     }
 
     @Test

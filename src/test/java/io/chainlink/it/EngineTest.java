@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
 import io.chainlink.engine.EngineConnection;
 import io.chainlink.engine.Labels;
 import io.chainlink.job.JobRepository;
@@ -15,11 +17,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -155,6 +160,34 @@ public abstract class EngineTest {
         Map<String, String> labels = new HashMap<>(jobLabels(id));
         labels.put(Labels.STAGE, Integer.toString(stage));
         return containersLabelled(labels);
+    }
+
+    /**
+     * How many times the engine started a container of this stage of this job, by its own event
+     * log since {@code since}: a container removed since then is still in it.
+     */
+    protected int startsOf(String id, int stage, Instant since) {
+        Map<String, String> labels = new HashMap<>(jobLabels(id));
+        labels.put(Labels.STAGE, Integer.toString(stage));
+        List<Event> starts = new CopyOnWriteArrayList<>();
+        try {
+            docker().eventsCmd()
+                    .withSince(Long.toString(since.getEpochSecond() - 1))
+                    .withUntil(Long.toString(Instant.now().getEpochSecond() + 1))
+                    .withLabelFilter(labels)
+                    .withEventFilter("start")
+                    .exec(new ResultCallback.Adapter<Event>() {
+                        @Override
+                        public void onNext(Event event) {
+                            starts.add(event);
+                        }
+                    })
+                    .awaitCompletion(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while reading the engine's events", e);
+        }
+        return starts.size();
     }
 
     private List<String> containersLabelled(Map<String, String> labels) {

@@ -77,6 +77,9 @@ class ObservabilityTest extends EngineTest {
         assertThat(delta(before, after, "chainlink_stage_duration_seconds_count{status=\"SUCCEEDED\"}")).isEqualTo(2);
         assertThat(delta(before, after, "chainlink_stage_duration_seconds_count{status=\"FAILED\"}")).isEqualTo(1);
         assertThat(delta(before, after, "chainlink_stage_duration_seconds_bucket{status=\"SUCCEEDED\",le=\"+Inf\"}")).isEqualTo(2);
+        assertThat(delta(before, after, "chainlink_stage_phase_seconds_count{phase=\"run\"}")).isEqualTo(3);
+        assertThat(delta(before, after, "chainlink_stage_phase_seconds_count{phase=\"create\"}")).isEqualTo(3);
+        assertThat(delta(before, after, "chainlink_stage_phase_seconds_sum{phase=\"start\"}")).isPositive();
         assertThat(delta(before, after, "chainlink_pull_duration_seconds_count{outcome=\"failed\"}")).isEqualTo(1);
         assertThat(after).contains("chainlink_pull_duration_seconds_bucket{outcome=\"pulled\",le=\"0.5\"}");
         // 3,000 bytes in one entry with its timestamp, 1 KiB kept.

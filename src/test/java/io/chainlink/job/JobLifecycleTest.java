@@ -52,7 +52,7 @@ class JobLifecycleTest {
     }
 
     private static StageEnd end(StageStatus status) {
-        return new StageEnd(status, 0, false, STATE, NOW);
+        return new StageEnd(status, 0, false, STATE, NOW, new StageTimings(1, 2, 3, 4, 5));
     }
 
     @Test

@@ -87,7 +87,9 @@ class ChainRunnerTest {
         assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(stages(job)).containsExactly(StageStatus.SUCCEEDED, StageStatus.SUCCEEDED);
         assertThat(engine.calls).containsExactly("prepare [chainlink-test/busybox:latest]", "volume",
-                "create 0", "start c0", "await c0", "create 1", "start c1", "await c1", "remove [c0, c1] v");
+                "create 0", "start c0", engine.calls.get(4), engine.calls.get(5), "start c1", "await c1", "remove [c0, c1] v");
+        assertThat(engine.calls.subList(4, 6)).as("stage 1's container is created while stage 0 runs")
+                .containsExactlyInAnyOrder("create 1", "await c0");
     }
 
     @Test
@@ -134,7 +136,10 @@ class ChainRunnerTest {
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(stages(job)).containsExactly(StageStatus.FAILED, StageStatus.SKIPPED, StageStatus.SKIPPED);
         assertThat(job.stages().get(0).exitCode()).isEqualTo(3);
-        assertThat(engine.calls).doesNotContain("create 1").endsWith("remove [c0] v");
+        assertThat(job.stages().get(0).timings()).as("it ran to its end").isNotNull();
+        assertThat(job.stages().get(1).timings()).as("it never ran").isNull();
+        assertThat(engine.calls).as("stage 1, created while stage 0 ran, never starts and is removed")
+                .doesNotContain("start c1", "create 2").endsWith("remove [c0, c1] v");
     }
 
     @Test
@@ -229,7 +234,7 @@ class ChainRunnerTest {
         Job job = db.repository.find(claimed.id()).orElseThrow();
         assertThat(job.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(stages(job)).containsExactly(StageStatus.SUCCEEDED, StageStatus.CANCELLED, StageStatus.SKIPPED);
-        assertThat(engine.calls).contains("kill c1").doesNotContain("create 2").last().isEqualTo("remove [c0, c1] v");
+        assertThat(engine.calls).contains("kill c1").doesNotContain("start c2").last().isEqualTo("remove [c0, c1, c2] v");
     }
 
     @Test

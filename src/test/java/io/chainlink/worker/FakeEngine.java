@@ -9,11 +9,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -67,20 +69,21 @@ class FakeEngine implements ContainerEngine {
     }
 
     @Override
-    public void prepareImages(Map<String, PullPolicy> images, String tenant, BooleanSupplier stopping) {
+    public Map<String, Duration> prepareImages(Map<String, PullPolicy> images, String tenant, BooleanSupplier stopping) {
         calls.add("prepare " + images.keySet());
         if (prepareFails != null) {
             throw prepareFails;
         }
+        return Map.of();
     }
 
     @Override
-    public boolean needsPull(Map<String, PullPolicy> images) {
-        return false;
+    public Optional<Map<String, Duration>> checkImages(Map<String, PullPolicy> images, String tenant) {
+        return Optional.empty(); // the runner's tests go through prepareImages
     }
 
     @Override
-    public String createVolume(long job) {
+    public String newVolume(long job) {
         calls.add("volume");
         return "v";
     }
