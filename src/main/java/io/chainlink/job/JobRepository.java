@@ -96,8 +96,18 @@ public class JobRepository {
         }
     }
 
-    /** A job with its stages, in one statement: the status read every client polls. */
+    /** A job with its stages, in one statement. */
     public Optional<Job> find(long id) {
+        return findWhere("j.id = :id", id);
+    }
+
+    /** The job with this public id, with its stages, in one statement: the status read every client polls. */
+    public Optional<Job> find(String publicId) {
+        return isUuid(publicId) ? findWhere("j.public_id = :id", publicId) : Optional.empty();
+    }
+
+    /** {@code condition} is one of the two above, never a request's text. */
+    private Optional<Job> findWhere(String condition, Object id) {
         record Row(Job job, Job.Stage stage) {
         }
         List<Row> rows = jdbc.sql("""
@@ -107,7 +117,7 @@ public class JobRepository {
                        s.stdout_dropped, s.stderr_dropped, s.output_lost,
                        s.image_ms, s.create_ms, s.start_ms, s.run_ms, s.collect_ms
                 FROM jobs j LEFT JOIN stages s ON s.job_id = j.id
-                WHERE j.id = :id ORDER BY s.idx""")
+                WHERE\s""" + condition + " ORDER BY s.idx")
                 .param("id", id)
                 .query((rs, n) -> new Row(n == 0 ? job(rs, null) : null, rs.getObject("idx") == null ? null
                         : new Job.Stage(rs.getInt("idx"), rs.getString("image"),
