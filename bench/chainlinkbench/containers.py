@@ -1,0 +1,72 @@
+"""What the bench runs on the engine itself (the `docker run` baselines), the stage dictionaries it
+submits, and the cleanup of whatever of this run is left on the engine."""
+import json
+import subprocess
+import time
+
+from .runtime import MARKER_ENV, MARKER_LABEL, REPO, RUN_ID, BenchError, log
+
+TEST_IMAGE = "chainlink-test/busybox:latest"
+LABEL = "%s=%s" % (MARKER_LABEL, RUN_ID)
+
+
+def stage(image, entrypoint, **fields):
+    """A stage as chainlink's stage dictionaries write it, carrying the run's env marker."""
+    return {"image": image, "entrypoint": entrypoint, "env": {MARKER_ENV: RUN_ID}, **fields}
+
+
+def ensure_image(image):
+    if subprocess.run(["docker", "image", "inspect", image], stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode == 0:
+        return
+    if image != TEST_IMAGE:
+        raise BenchError("image %s is not present locally (the benchmark never pulls it)" % image)
+    log("building the test image with .ci/test-image")
+    if subprocess.run(["bash", str(REPO / ".ci" / "test-image")], cwd=REPO).returncode != 0:
+        raise BenchError(".ci/test-image failed")
+
+
+def docker(*args, timeout=120):
+    r = subprocess.run(["docker", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout)
+    if r.returncode != 0:
+        raise BenchError("docker %s failed: %s" % (" ".join(args[:2]), r.stderr.decode(errors="replace")))
+
+
+def docker_runs(image, n):
+    """Seconds for n `docker run --rm IMAGE true` in sequence: the plain baseline."""
+    t0 = time.perf_counter()
+    for _ in range(n):
+        docker("run", "--rm", "--label", LABEL, image, "true")
+    return time.perf_counter() - t0
+
+
+def _lines(*args):
+    return subprocess.run(["docker", *args], capture_output=True, text=True).stdout.split()
+
+
+def leftover_containers():
+    """This run's containers still on the engine: the bench's own by label, the service's by the
+    env marker on their stages."""
+    mine = set(_lines("ps", "-aq", "--no-trunc", "--filter", "label=" + LABEL))
+    every = _lines("ps", "-aq", "--no-trunc")
+    if every:
+        out = subprocess.run(["docker", "inspect", "--format", "{{.Id}} {{json .Config.Env}}", *every],
+                             capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            cid, _, env = line.partition(" ")
+            if "%s=%s" % (MARKER_ENV, RUN_ID) in (json.loads(env) or []):
+                mine.add(cid)
+    return sorted(mine)
+
+
+def remove_leftovers():
+    """Removes this run's containers and the bench's volumes; returns the containers' ids (a
+    container the service left behind is a finding, so the JSON lists them)."""
+    left = leftover_containers()
+    if left:
+        log("containers left behind by this run: %s; removing them" % left)
+        subprocess.run(["docker", "rm", "-f", *left], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    volumes = _lines("volume", "ls", "-q", "--filter", "label=" + LABEL)
+    if volumes:
+        subprocess.run(["docker", "volume", "rm", "-f", *volumes], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return left

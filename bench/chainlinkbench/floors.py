@@ -1,0 +1,106 @@
+"""The scenarios' floors and goals, in one table.
+
+Each scenario's result carries named figures ("figures": ratio, submits_rps, …). A row of the
+table says what it measures, against what, how its figures are shown, and the limits on them: the
+floor (what must hold) and the goal (where the work is headed, beyond the floor). The printed table
+and the JSON's are built from this table alone; a floor is stated nowhere else.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A bound on one figure; its words come from the bound unless `text` says them."""
+    figure: str
+    op: str  # "≤" or "≥"
+    bound: float
+    unit: str = ""
+    label: str = ""  # what it bounds, when a row has several limits
+    text: str = ""
+
+    def describe(self):
+        if self.text:
+            return self.text
+        if self.unit == "×":
+            bound = "%.2f" % self.bound
+        elif self.bound == int(self.bound):
+            bound = "{:,}".format(int(self.bound))
+        else:
+            bound = "%g" % self.bound
+        return "%s%s %s%s" % (self.label + " " if self.label else "", self.op, bound, self.unit)
+
+    def judge(self, figures):
+        """True or False; None when the figure was not measured."""
+        value = figures.get(self.figure)
+        if value is None:
+            return None
+        return value <= self.bound if self.op == "≤" else value >= self.bound
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table. The texts are str.format templates over the scenario's result, e.g.
+    "{service[median]:.3f} s"; one whose fields are missing shows "not measured"."""
+    id: str
+    measures: str
+    figure: str
+    baseline: str = "-"
+    ratio: str = "-"
+    floor: tuple = ()
+    goal: tuple = ()
+
+
+EVERY_JOB_SUCCEEDED = Limit("not_succeeded", "≤", 0, text="every job SUCCEEDED")
+
+
+def chain_rows(id, stages, floor, goal):
+    name = "1-stage" if stages == 1 else "%d-stage" % stages
+    return [
+        Row(id, name + " chain `true`, submit→terminal (median; p99 = max of {service[n]})",
+            figure="{service[median]:.3f} s; {service[p99]:.3f} s",
+            baseline="docker run: {docker[median]:.3f} s; {docker[p99]:.3f} s",
+            ratio="{figures[ratio]:.2f}×",
+            floor=(Limit("ratio", "≤", floor, "×"), EVERY_JOB_SUCCEEDED),
+            goal=(Limit("ratio", "≤", goal, "×"),) if goal else ()),
+    ]
+
+
+def load_row(id, kind, measures, rps, p99_ms, goal_rps=None, goal_p99_ms=None):
+    return Row(id, measures,
+               figure="{%s[rps]:,.0f} req/s ({%s[latency_ms_p50]:.1f}/{%s[latency_ms_p99]:.1f} ms; {%s[non_2xx]})"
+                      % (kind, kind, kind, kind),
+               floor=(Limit(kind + "_rps", "≥", rps, "/s"), Limit(kind + "_p99_ms", "≤", p99_ms, " ms", "p99")),
+               goal=(Limit(kind + "_rps", "≥", goal_rps, "/s"), Limit(kind + "_p99_ms", "≤", goal_p99_ms, " ms", "p99"))
+               if goal_rps else ())
+
+
+TABLE = [
+    *chain_rows("P1", 1, floor=1.15, goal=None),
+    *chain_rows("P2", 5, floor=1.10, goal=None),
+    Row("P3", "{jobs_per_block} 1-stage jobs, workers=4 (median of {service[n]} blocks)",
+        figure="{service[median]:.2f} jobs/s", baseline="4 docker run loops: {docker[median]:.2f} runs/s",
+        ratio="{figures[ratio]:.2f}×",
+        floor=(Limit("ratio", "≥", 0.90, "×"), EVERY_JOB_SUCCEEDED)),
+    load_row("P4", "submits",
+             "POST /jobs, {jobs_stored_before_submits:,} stored at its start; median of {submits[n_runs]} runs (p50/p99; non-2xx)",
+             rps=1500, p99_ms=50),
+    load_row("P4", "reads", "GET /jobs/{{id}}, {jobs_stored_before_reads:,} stored; median of {reads[n_runs]} runs (p50/p99; non-2xx)",
+             rps=5000, p99_ms=50),
+    Row("P5", "POST /jobs, {jobs_stored_before_submits:,} stored at its start (p99)",
+        figure="{submits[rps]:,.0f} req/s ({submits[latency_ms_p99]:.1f} ms)",
+        baseline="P4: {p4_figures[submits_rps]:,.0f} req/s",
+        ratio="{figures[submits_vs_p4]:.2f}×", floor=(Limit("submits_vs_p4", "≥", 0.8, "×"),)),
+    Row("P5", "GET /jobs/{{id}}, {jobs_stored_before_reads:,} stored (p99)",
+        figure="{reads[rps]:,.0f} req/s ({reads[latency_ms_p99]:.1f} ms)",
+        baseline="P4: {p4_figures[reads_rps]:,.0f} req/s",
+        ratio="{figures[reads_vs_p4]:.2f}×", floor=(Limit("reads_vs_p4", "≥", 0.8, "×"),)),
+    Row("P5", "service RSS, max during/after load", figure="{rss_max_mb:.0f} MB",
+        baseline="P4's service: {p4_rss_max_mb:.0f} MB",
+        floor=(Limit("rss_max_mb", "≤", 400, " MB"),)),
+    Row("P6", "{mb_per_stream} MB stdout + {mb_per_stream} MB stderr: heap peak growth over idle",
+        figure="{heap_peak_growth_mb:.1f} MB (retained after GC {heap_retained_growth_mb:.1f} MB)",
+        baseline="idle {heap_idle_median_mb:.1f} MB",
+        floor=(Limit("heap_peak_growth_mb", "≤", 64, " MB"),)),
+    Row("P6", "job ends normally", figure="{status} in {wall_s:.1f} s",
+        floor=(Limit("succeeded", "≥", 1, text="SUCCEEDED"),)),
+]

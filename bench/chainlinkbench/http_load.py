@@ -1,0 +1,114 @@
+"""P4 and P5: the API under wrk's load, with no container running (workers=0); P5 with a database
+of many stored jobs, up at the same time as P4's service and measured in alternation with it."""
+import contextlib
+import functools
+import time
+
+from .containers import stage
+from .interleave import interleave
+from .runtime import log
+from .seed import stored_database
+from .service import Service
+from .stats import ratio
+from .wrk import READS, SUBMITS, RssSampler, combine_runs, wrk
+
+
+class Target:
+    """A service the load runs against, under its scenario's key, and the ids its reads draw from."""
+
+    def __init__(self, key, svc, read_ids, tmp):
+        self.key, self.svc, self.tmp = key, svc, tmp
+        self.read_ids = read_ids
+        self.ids_file = self.write_ids(read_ids, "read-ids-%s" % key)
+        self.runs = {"reads": [], "submits": []}
+        self.rss = []
+        self.jobs_before = {}
+
+    def write_ids(self, ids, name):
+        path = self.tmp / name
+        path.write_text("\n".join(ids) + "\n")
+        return path
+
+    def stored(self):
+        return len(self.svc.client.job_ids())
+
+    def load(self, script, seconds, image, ids_file=None):
+        return wrk(self.svc.port, script, seconds, image, ids_file or self.ids_file)
+
+    def measured(self, kind, script, seconds, image):
+        sampler = RssSampler(self.svc)
+        sampler.start()
+        try:
+            res = self.load(script, seconds, image)
+        finally:
+            self.rss.append(sampler.stop())
+        self.runs[kind].append(res)
+        log("  %s %s run %d: %.0f req/s, p50 %.1f ms, p99 %.1f ms, non-2xx %d" % (
+            self.key, kind, len(self.runs[kind]), res["rps"], res["latency_ms_p50"], res["latency_ms_p99"], res["non_2xx"]))
+
+    def reads_over_newest(self, n, seconds, image):
+        """Diagnostic, not a floor: reads over only the service's newest n ids (P4's working set
+        when n is 100), which separates "the database is bigger" from "the reads touch more rows"."""
+        self.diagnostic = self.load(READS, seconds, image, self.write_ids(self.read_ids[:n], "read-ids-%s-newest" % self.key))
+        log("  %s reads over its newest %d ids (diagnostic): %.0f req/s, p99 %.1f ms"
+            % (self.key, n, self.diagnostic["rps"], self.diagnostic["latency_ms_p99"]))
+
+    def result(self):
+        after = self.svc.rss_mb()
+        during = [x for x in self.rss if x is not None]
+        return {"reads": combine_runs(self.runs["reads"]), "submits": combine_runs(self.runs["submits"]),
+                "read_ids": len(self.read_ids),
+                "jobs_stored_before_reads": self.jobs_before["reads"],
+                "jobs_stored_before_submits": self.jobs_before["submits"],
+                "jobs_stored_after": self.stored(),
+                "rss_max_during_mb": max(during) if during else None, "rss_after_mb": after,
+                "rss_max_mb": max(during + ([after] if after is not None else []))}
+
+
+def load_rounds(targets, image, seconds, warmup_seconds, rounds):
+    """Reads first, then submits; for each, a warm-up run on every service, then `rounds` rounds
+    of one run per service, alternating the order. Reads come first so that the "empty" database
+    really is (submits add jobs: at 10,000 submits/s a 10 s run adds 100,000)."""
+    for kind, script in (("reads", READS), ("submits", SUBMITS)):
+        for t in targets:
+            t.jobs_before[kind] = t.stored()
+        log("P4/P5 %s: %d s warm-up on each service, then %d rounds of %d s" % (kind, warmup_seconds, rounds, seconds))
+        interleave([(t.key, functools.partial(t.load, script, warmup_seconds, image)) for t in targets], 0, warmup=1)
+        interleave([(t.key, functools.partial(t.measured, kind, script, seconds, image)) for t in targets],
+                   rounds, alternate=True)
+        if kind == "reads" and len(targets) > 1:
+            targets[-1].reads_over_newest(100, seconds, image)
+    time.sleep(1)
+    return {t.key: t.result() for t in targets}
+
+
+def measure_http(tmp, image, seconds, warmup_seconds, rounds, stored_jobs):
+    """P4 on an (almost) empty database and, if stored_jobs, P5 on one holding that many."""
+    with contextlib.ExitStack() as services:
+        empty = services.enter_context(Service(tmp, "p4-empty", workers=0))
+        ids = [empty.client.submit([stage(image, ["true"])]) for _ in range(100)]
+        targets = [Target("P4", empty, ids, tmp)]
+        if stored_jobs:
+            data_dir, seeded = stored_database(tmp, image, stored_jobs)
+            full = services.enter_context(Service(tmp, "p5-stored", workers=0, data_dir=data_dir))
+            targets.append(Target("P5", full, full.client.job_ids(), tmp))
+        res = load_rounds(targets, image, seconds, warmup_seconds, rounds)
+    p4 = res["P4"]
+    p4["figures"] = load_figures(p4)
+    p5 = res.get("P5")
+    if p5 is not None:
+        p5.update(seeded)
+        p5["reads_over_100_ids_diagnostic"] = targets[-1].diagnostic
+        p5["p4_figures"], p5["p4_rss_max_mb"] = p4["figures"], p4["rss_max_mb"]
+        p5["figures"] = {**load_figures(p5, p4), "rss_max_mb": p5["rss_max_mb"]}
+    return p4, p5
+
+
+def load_figures(r, baseline=None):
+    figures = {}
+    for kind in ("submits", "reads"):
+        figures[kind + "_rps"] = r[kind]["rps"]
+        figures[kind + "_p99_ms"] = r[kind]["latency_ms_p99"]
+        if baseline is not None:
+            figures[kind + "_vs_p4"] = ratio(r[kind]["rps"], baseline[kind]["rps"])
+    return figures
