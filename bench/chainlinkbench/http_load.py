@@ -12,6 +12,10 @@ from .service import Service
 from .stats import ratio
 from .wrk import READS, SUBMITS, RssSampler, combine_runs, wrk
 
+# Jobs submitted to each service before the load: P4's reads draw from them; on P5's they are the
+# newest (its diagnostic reads over them), the SUCCEEDED copies older.
+QUEUED = 100
+
 
 class Target:
     """A service the load runs against, under its scenario's key, and the ids its reads draw from."""
@@ -77,20 +81,24 @@ def load_rounds(targets, image, seconds, warmup_seconds, rounds):
         interleave([(t.key, functools.partial(t.measured, kind, script, seconds, image)) for t in targets],
                    rounds, alternate=True)
         if kind == "reads" and len(targets) > 1:
-            targets[-1].reads_over_newest(100, seconds, image)
+            targets[-1].reads_over_newest(QUEUED, seconds, image)
     time.sleep(1)
     return {t.key: t.result() for t in targets}
+
+
+def submit_queued(svc, image):
+    return [svc.client.submit([stage(image, ["true"])]) for _ in range(QUEUED)]
 
 
 def measure_http(tmp, image, seconds, warmup_seconds, rounds, stored_jobs):
     """P4 on an (almost) empty database and, if stored_jobs, P5 on one holding that many."""
     with contextlib.ExitStack() as services:
         empty = services.enter_context(Service(tmp, "p4-empty", workers=0))
-        ids = [empty.client.submit([stage(image, ["true"])]) for _ in range(100)]
-        targets = [Target("P4", empty, ids, tmp)]
+        targets = [Target("P4", empty, submit_queued(empty, image), tmp)]
         if stored_jobs:
-            data_dir, seeded = stored_database(tmp, image, stored_jobs)
+            data_dir, seeded = stored_database(tmp, image, stored_jobs, queued=QUEUED)
             full = services.enter_context(Service(tmp, "p5-stored", workers=0, data_dir=data_dir))
+            submit_queued(full, image)
             targets.append(Target("P5", full, full.client.job_ids(), tmp))
         res = load_rounds(targets, image, seconds, warmup_seconds, rounds)
     p4 = res["P4"]

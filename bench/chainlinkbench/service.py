@@ -81,6 +81,10 @@ class Client:
     def job(self, job_id):
         return self.json("GET", "/api/v1/jobs/%s" % job_id)
 
+    def wait_for_end(self, job_id, seconds=60):
+        """The job once it has ended, or as it stands after `seconds` (the API waits, at most 60 s)."""
+        return self.json("GET", "/api/v1/jobs/%s?wait=%d" % (job_id, seconds))
+
     def cancel(self, job_id):
         """Cancels a job; one that ended meanwhile (409) is left as it ended."""
         self.json("POST", "/api/v1/jobs/%s/cancel" % job_id, expect=(200, 202, 409))
@@ -116,6 +120,7 @@ class Service:
         self.workers = workers
         self.data_dir = data_dir or (tmp / name / "data")
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        (tmp / name).mkdir(exist_ok=True)
         self.log_path = tmp / name / ("service-%d.log" % int(time.time() * 1000))
         self.port = free_port()
         self.args = ["java"] + JVM_OPTIONS + ["-jar", str(JAR), "--server.port=%d" % self.port,
