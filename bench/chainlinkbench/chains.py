@@ -1,5 +1,5 @@
 """P1 and P2: one chain at a time, submit to terminal, against the same stages run by `docker run`."""
-from .containers import docker_runs, stage
+from .containers import docker_runs, docker_runs_with_service_options, stage
 from .interleave import interleave
 from .runtime import log
 from .service import instant
@@ -12,6 +12,7 @@ def measure_chain(svc, image, n_stages, rounds, warmup):
     sides = [
         ("service", lambda: svc.run_to_terminal(chain)),
         ("docker", lambda: (docker_runs(image, n_stages), None)),
+        ("docker_options", lambda: (docker_runs_with_service_options(image, n_stages), None)),
     ]
     log("%d-stage chain: %d warm-up + %d rounds of %s" % (n_stages, warmup, rounds, ", ".join(n for n, _ in sides)))
     samples = interleave(sides, rounds, warmup)
@@ -26,6 +27,9 @@ def measure_chain(svc, image, n_stages, rounds, warmup):
     r["figures"] = {
         "ratio": ratio(r["service"]["median"], r["docker"]["median"]),
         "ratio_p99": ratio(r["service"]["p99"], r["docker"]["p99"]),
+        # what the service's container options and job volume cost, and what the service adds beyond them
+        "options_ratio": ratio(r["docker_options"]["median"], r["docker"]["median"]),
+        "service_over_options": ratio(r["service"]["median"], r["docker_options"]["median"]),
         "not_succeeded": len(r["not_succeeded"]),
     }
     log("%d-stage chain: medians %s; ratio %.2f" % (n_stages, ", ".join(

@@ -9,6 +9,23 @@ from .runtime import MARKER_ENV, MARKER_LABEL, REPO, RUN_ID, BenchError, log
 TEST_IMAGE = "chainlink-test/busybox:latest"
 LABEL = "%s=%s" % (MARKER_LABEL, RUN_ID)
 
+# The container the service creates for a stage that leaves every field at its default, as
+# `docker run` options: memory 2g with swap equal to it, private IPC, chainlink's CPU period and
+# the engine's log files bounded (src/main/java/io/chainlink/engine/ContainerSettings.java), the
+# pids limit and no-new-privileges (engine/Containment.java's defaults), hostname "container"
+# (stage/StageDefaults.java). The job's volume is mounted at /job as job_volume_mount says.
+SERVICE_CONTAINER_OPTIONS = [
+    "--memory", "2g", "--memory-swap", "2g", "--ipc", "private", "--cpu-period", "100000",
+    "--pids-limit", "512", "--security-opt", "no-new-privileges",
+    "--log-driver", "json-file", "--log-opt", "max-size=64m", "--log-opt", "max-file=2",
+    "--hostname", "container",
+]
+
+
+def job_volume_mount(volume):
+    # nocopy: what the image has at /job is hidden, not copied into the volume (ContainerSettings).
+    return ["--mount", "type=volume,source=%s,target=/job,volume-nocopy" % volume]
+
 
 def stage(image, entrypoint, **fields):
     """A stage as chainlink's stage dictionaries write it, carrying the run's env marker."""
@@ -37,6 +54,19 @@ def docker_runs(image, n):
     t0 = time.perf_counter()
     for _ in range(n):
         docker("run", "--rm", "--label", LABEL, image, "true")
+    return time.perf_counter() - t0
+
+
+def docker_runs_with_service_options(image, n):
+    """Seconds for what the service asks of the engine for an n-stage job, by the CLI: a volume
+    created, n `docker run --rm` with the service's container options sharing it, the volume
+    removed (the service creates and removes one per job too)."""
+    volume = "chainlink-bench-%s-%d" % (RUN_ID, time.monotonic_ns())
+    t0 = time.perf_counter()
+    docker("volume", "create", "--label", LABEL, volume)
+    for _ in range(n):
+        docker("run", "--rm", "--label", LABEL, *SERVICE_CONTAINER_OPTIONS, *job_volume_mount(volume), image, "true")
+    docker("volume", "rm", volume)
     return time.perf_counter() - t0
 
 

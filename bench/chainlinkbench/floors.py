@@ -62,6 +62,12 @@ def chain_rows(id, stages, floor, goal):
             ratio="{figures[ratio]:.2f}×",
             floor=(Limit("ratio", "≤", floor, "×"), EVERY_JOB_SUCCEEDED),
             goal=(Limit("ratio", "≤", goal, "×"),)),
+        Row(id, "… `docker run` with the service's container options and a job volume",
+            figure="{docker_options[median]:.3f} s; {docker_options[p99]:.3f} s",
+            baseline="docker run: {docker[median]:.3f} s", ratio="{figures[options_ratio]:.2f}×"),
+        Row(id, "… the service over `docker run` with its options",
+            figure="{service[median]:.3f} s", baseline="with options: {docker_options[median]:.3f} s",
+            ratio="{figures[service_over_options]:.2f}×"),
     ]
 
 
