@@ -6,30 +6,38 @@ from .service import instant
 from .stats import median, medians_by_key, ratio, summary
 
 
-def measure_chain(svc, image, n_stages, rounds, warmup):
-    """A chain of n_stages `true` stages, submitted to the service and run by each baseline in turn."""
+def measure_chain(svc, image, n_stages, rounds, warmup, upstream=None):
+    """A chain of n_stages `true` stages, submitted to the service and run by each baseline in turn
+    (upstream chainlink too, when given)."""
     chain = [stage(image, ["true"]) for _ in range(n_stages)]
     sides = [
         ("service", lambda: svc.run_to_terminal(chain)),
         ("docker", lambda: (docker_runs(image, n_stages), None)),
         ("docker_options", lambda: (docker_runs_with_service_options(image, n_stages), None)),
     ]
+    if upstream is not None:
+        sides.append(("chainlink", lambda: upstream.run(chain)))
     log("%d-stage chain: %d warm-up + %d rounds of %s" % (n_stages, warmup, rounds, ", ".join(n for n, _ in sides)))
     samples = interleave(sides, rounds, warmup)
     seconds = {name: [s for s, _ in got] for name, got in samples.items()}
     jobs = samples["service"]
-    r = {"stages": n_stages,
-         "not_succeeded": [(job["id"], job["status"]) for _, job in jobs if job["status"] != "SUCCEEDED"],
+    runs = samples.get("chainlink", [])
+    r = {"stages": n_stages, "image": image,
+         "not_succeeded": [(job["id"], job["status"]) for _, job in jobs if job["status"] != "SUCCEEDED"]
+                          + [("chainlink", run["success"]) for _, run in runs if not all(run["success"])],
          "service_breakdown_median": breakdown_medians([breakdown(job, s) for s, job in jobs]),
          "samples_s": seconds}
-    for name, values in seconds.items():
-        r[name] = summary(values)
+    for name in ("service", "docker", "docker_options", "chainlink"):
+        r[name] = summary(seconds[name]) if name in seconds else None
+    r["chainlink_pull_median_s"] = median([run.get("pull_seconds") for _, run in runs])
     r["figures"] = {
         "ratio": ratio(r["service"]["median"], r["docker"]["median"]),
         "ratio_p99": ratio(r["service"]["p99"], r["docker"]["p99"]),
         # what the service's container options and job volume cost, and what the service adds beyond them
         "options_ratio": ratio(r["docker_options"]["median"], r["docker"]["median"]),
         "service_over_options": ratio(r["service"]["median"], r["docker_options"]["median"]),
+        "chainlink_ratio": ratio(median(seconds.get("chainlink", [])), r["docker"]["median"]),
+        "service_vs_chainlink": ratio(r["service"]["median"], median(seconds.get("chainlink", []))),
         "not_succeeded": len(r["not_succeeded"]),
     }
     log("%d-stage chain: medians %s; ratio %.2f" % (n_stages, ", ".join(

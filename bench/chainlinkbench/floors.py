@@ -17,6 +17,9 @@ class Limit:
     unit: str = ""
     label: str = ""  # what it bounds, when a row has several limits
     text: str = ""
+    # Set for a figure the run may leave out (a baseline that is optional): the limit is then not
+    # judged, and the table says this instead. Unset, a figure that is missing does not hold.
+    unmeasured: str = ""
 
     def describe(self):
         if self.text:
@@ -51,6 +54,9 @@ class Row:
 
 
 EVERY_JOB_SUCCEEDED = Limit("not_succeeded", "≤", 0, text="every job SUCCEEDED")
+EVERY_CHAIN_SUCCEEDED = Limit("not_succeeded", "≤", 0, text="every chain succeeded")
+NOT_SLOWER_THAN_CHAINLINK = Limit("service_vs_chainlink", "≤", 1.0, text="not slower than chainlink",
+                                  unmeasured="chainlink not measured")
 
 
 def chain_rows(id, stages, floor, goal):
@@ -60,7 +66,7 @@ def chain_rows(id, stages, floor, goal):
             figure="{service[median]:.3f} s; {service[p99]:.3f} s",
             baseline="docker run: {docker[median]:.3f} s; {docker[p99]:.3f} s",
             ratio="{figures[ratio]:.2f}×",
-            floor=(Limit("ratio", "≤", floor, "×"), EVERY_JOB_SUCCEEDED),
+            floor=(Limit("ratio", "≤", floor, "×"), NOT_SLOWER_THAN_CHAINLINK, EVERY_CHAIN_SUCCEEDED),
             goal=(Limit("ratio", "≤", goal, "×"),)),
         Row(id, "… `docker run` with the service's container options and a job volume",
             figure="{docker_options[median]:.3f} s; {docker_options[p99]:.3f} s",
@@ -68,6 +74,10 @@ def chain_rows(id, stages, floor, goal):
         Row(id, "… the service over `docker run` with its options",
             figure="{service[median]:.3f} s", baseline="with options: {docker_options[median]:.3f} s",
             ratio="{figures[service_over_options]:.2f}×"),
+        Row(id, "… upstream chainlink: construct + run, which pulls every image (pull's median in brackets)",
+            figure="{chainlink[median]:.3f} s; {chainlink[p99]:.3f} s ({chainlink_pull_median_s:.3f} s)",
+            baseline="docker run: {docker[median]:.3f} s",
+            ratio="{figures[chainlink_ratio]:.2f}×"),
     ]
 
 

@@ -13,12 +13,12 @@ def fill(template, result):
 
 def verdict(limits, figures):
     """(True/False/None, notes): every limit met; None when the row has no limits. A figure that
-    was not measured does not hold."""
+    was not measured does not hold, unless its limit says the run may leave it out."""
     if not limits:
         return None, []
     judged = [(limit, limit.judge(figures)) for limit in limits]
-    notes = ["%s not measured" % limit.figure for limit, ok in judged if ok is None]
-    return all(ok for _, ok in judged), notes
+    notes = [limit.unmeasured or "%s not measured" % limit.figure for limit, ok in judged if ok is None]
+    return all(ok or (ok is None and limit.unmeasured) for limit, ok in judged), notes
 
 
 def table_rows(results):
