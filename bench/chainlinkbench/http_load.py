@@ -1,9 +1,11 @@
-"""P4 and P5: the API under wrk's load, with no container running (workers=0); P5 with a database
-of many stored jobs, up at the same time as P4's service and measured in alternation with it."""
+"""P4, P4b and P5: the API under wrk's load. P4 with no container running (workers=0); P4b while
+its workers run one-stage jobs back to back; P5 with a database of many stored jobs. Their
+services are up at the same time and measured in alternation."""
 import contextlib
 import functools
 import time
 
+from .busy_workers import BusyWorkers, drain
 from .containers import stage
 from .interleave import interleave
 from .runtime import log
@@ -25,6 +27,7 @@ class Target:
         self.read_ids = read_ids
         self.ids_file = self.write_ids(read_ids, "read-ids-%s" % key)
         self.runs = {"reads": [], "submits": []}
+        self.runs_last = frozenset()  # kinds of load whose runs on this service follow the others' (BusyTarget)
         self.rss = []
         self.jobs_before = {}
 
@@ -69,6 +72,34 @@ class Target:
                 "rss_max_mb": max(during + ([after] if after is not None else []))}
 
 
+class BusyTarget(Target):
+    """P4b's service: its workers run one-stage jobs back to back during each run of the load on
+    it (warm-up included). After a read run they are made idle (queue cancelled, running jobs
+    waited for), so that no container of it runs while the other services are measured. A submit
+    run leaves thousands of jobs queued, whose cancels would take seconds per thousand: its
+    submit runs come after the other services' instead, one after another, on its backlog."""
+
+    def __init__(self, key, svc, read_ids, tmp, image, prefill, low):
+        drain(svc)  # the jobs the reads draw from were submitted to a service that runs them
+        super().__init__(key, svc, read_ids, tmp)
+        self.runs_last = frozenset({"submits"})
+        self.busy = lambda drain_after: BusyWorkers(svc, image, prefill, low, drain_after)
+
+    def load(self, script, seconds, image, ids_file=None):
+        with self.busy(drain_after=script != SUBMITS) as workers:
+            res = super().load(script, seconds, image, ids_file)
+        res["busy_workers"] = workers.facts()
+        return res
+
+    def result(self):
+        r = super().result()
+        for kind in ("reads", "submits"):
+            busy = [run["busy_workers"] for run in self.runs[kind]]
+            r[kind + "_jobs_run"] = sum(b["jobs_run"] for b in busy)
+            r[kind + "_queue_ran_dry"] = sum(b["queue_ran_dry"] for b in busy)
+        return r
+
+
 def load_rounds(targets, image, seconds, warmup_seconds, rounds):
     """Reads first, then submits; for each, a warm-up run on every service, then `rounds` rounds
     of one run per service, alternating the order. Reads come first so that the "empty" database
@@ -76,12 +107,17 @@ def load_rounds(targets, image, seconds, warmup_seconds, rounds):
     for kind, script in (("reads", READS), ("submits", SUBMITS)):
         for t in targets:
             t.jobs_before[kind] = t.stored()
-        log("P4/P5 %s: %d s warm-up on each service, then %d rounds of %d s" % (kind, warmup_seconds, rounds, seconds))
-        interleave([(t.key, functools.partial(t.load, script, warmup_seconds, image)) for t in targets], 0, warmup=1)
-        interleave([(t.key, functools.partial(t.measured, kind, script, seconds, image)) for t in targets],
-                   rounds, alternate=True)
-        if kind == "reads" and len(targets) > 1:
-            targets[-1].reads_over_newest(QUEUED, seconds, image)
+        for group in ([t for t in targets if kind not in t.runs_last], [t for t in targets if kind in t.runs_last]):
+            if not group:
+                continue
+            log("%s %s: %d s warm-up on each service, then %d rounds of %d s" % (
+                "/".join(t.key for t in group), kind, warmup_seconds, rounds, seconds))
+            interleave([(t.key, functools.partial(t.load, script, warmup_seconds, image)) for t in group], 0, warmup=1)
+            interleave([(t.key, functools.partial(t.measured, kind, script, seconds, image)) for t in group],
+                       rounds, alternate=True)
+        for t in targets:
+            if kind == "reads" and t.key == "P5":
+                t.reads_over_newest(QUEUED, seconds, image)
     time.sleep(1)
     return {t.key: t.result() for t in targets}
 
@@ -90,8 +126,9 @@ def submit_queued(svc, image):
     return [svc.client.submit([stage(image, ["true"])]) for _ in range(QUEUED)]
 
 
-def measure_http(tmp, image, seconds, warmup_seconds, rounds, stored_jobs):
-    """P4 on an (almost) empty database and, if stored_jobs, P5 on one holding that many."""
+def measure_http(tmp, image, seconds, warmup_seconds, rounds, stored_jobs, busy):
+    """P4 on an (almost) empty database; if stored_jobs, P5 on one holding that many; if busy
+    (P4b's plan), P4b. (P4, P4b or None, P5 or None)"""
     with contextlib.ExitStack() as services:
         empty = services.enter_context(Service(tmp, "p4-empty", workers=0))
         targets = [Target("P4", empty, submit_queued(empty, image), tmp)]
@@ -100,16 +137,26 @@ def measure_http(tmp, image, seconds, warmup_seconds, rounds, stored_jobs):
             full = services.enter_context(Service(tmp, "p5-stored", workers=0, data_dir=data_dir))
             submit_queued(full, image)
             targets.append(Target("P5", full, full.client.job_ids(), tmp))
+        if busy:
+            working = services.enter_context(Service(tmp, "p4b-working", workers=busy["workers"]))
+            targets.append(BusyTarget("P4b", working, submit_queued(working, image), tmp, image,
+                                      busy["prefill"], busy["low"]))
         res = load_rounds(targets, image, seconds, warmup_seconds, rounds)
     p4 = res["P4"]
     p4["figures"] = load_figures(p4)
+    p4b = res.get("P4b")
+    if p4b is not None:
+        p4b["workers"] = busy["workers"]
+        p4b["p4_figures"] = p4["figures"]
+        p4b["figures"] = {**load_figures(p4b, p4), "reads_queue_ran_dry": p4b["reads_queue_ran_dry"],
+                          "submits_queue_ran_dry": p4b["submits_queue_ran_dry"]}
     p5 = res.get("P5")
     if p5 is not None:
         p5.update(seeded)
         p5["reads_over_100_ids_diagnostic"] = targets[-1].diagnostic
         p5["p4_figures"], p5["p4_rss_max_mb"] = p4["figures"], p4["rss_max_mb"]
         p5["figures"] = {**load_figures(p5, p4), "rss_max_mb": p5["rss_max_mb"]}
-    return p4, p5
+    return p4, p4b, p5
 
 
 def load_figures(r, baseline=None):

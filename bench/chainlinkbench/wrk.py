@@ -6,7 +6,7 @@ import statistics
 import subprocess
 import threading
 
-from .runtime import BENCH, BenchError
+from .runtime import BENCH, MARKER_ENV, RUN_ID, BenchError
 
 THREADS, CONNECTIONS = 2, 32
 READS, SUBMITS = "wrk-status.lua", "wrk-submit.lua"
@@ -14,7 +14,8 @@ READS, SUBMITS = "wrk-status.lua", "wrk-submit.lua"
 
 def wrk(port, script, seconds, image, ids_file):
     """One wrk run of `script` against the service on `port`: requests/s, latencies, errors."""
-    env = dict(os.environ, BENCH_DIR=str(BENCH), BENCH_IMAGE=image, BENCH_IDS_FILE=str(ids_file))
+    env = dict(os.environ, BENCH_DIR=str(BENCH), BENCH_IMAGE=image, BENCH_IDS_FILE=str(ids_file),
+               BENCH_MARKER="%s=%s" % (MARKER_ENV, RUN_ID))
     args = ["wrk", "-t%d" % THREADS, "-c%d" % CONNECTIONS, "-d%ds" % seconds, "--timeout", "10s",
             "-s", str(BENCH / script), "http://127.0.0.1:%d" % port]
     r = subprocess.run(args, capture_output=True, text=True, env=env, timeout=seconds + 120)
