@@ -26,6 +26,7 @@ def measure_chain(svc, image, n_stages, rounds, warmup, upstream=None):
          "not_succeeded": [(job["id"], job["status"]) for _, job in jobs if job["status"] != "SUCCEEDED"]
                           + [("chainlink", run["success"]) for _, run in runs if not all(run["success"])],
          "service_breakdown_median": breakdown_medians([breakdown(job, s) for s, job in jobs]),
+         **timings_medians([job for _, job in jobs]),
          "samples_s": seconds}
     for name in ("service", "docker", "docker_options", "chainlink"):
         r[name] = summary(seconds[name]) if name in seconds else None
@@ -73,3 +74,22 @@ def breakdown_medians(items):
     out["per_stage_run_ms"] = median([x for b in items for x in b["stage_run_ms"]])
     out["between_stages_ms"] = median([x for b in items for x in b["between_stages_ms"]])
     return out
+
+
+def timings_medians(jobs):
+    """The service's own account of each stage (its job view's per-stage "timings": image,
+    create, start, run, collect, in ms), as medians across jobs: of each job's sum over its
+    stages, and per stage. Nothing when the service does not report them."""
+    per_job, per_stage = [], []
+    for job in jobs:
+        timings = [stage.get("timings") for stage in job.get("stages") or []]
+        if not timings or not all(isinstance(t, dict) for t in timings):
+            continue
+        per_job.append({k: sum(t.get(k) or 0 for t in timings) for k in timings[0]})
+        per_stage += [[] for _ in range(len(timings) - len(per_stage))]
+        for i, t in enumerate(timings):
+            per_stage[i].append(t)
+    if not per_job:
+        return {}
+    return {"service_timings_median_ms": {"per_job": medians_by_key(per_job),
+                                          "per_stage": [medians_by_key(ts) for ts in per_stage]}}
