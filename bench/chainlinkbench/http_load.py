@@ -9,8 +9,8 @@ from .busy_workers import BusyWorkers, drain
 from .containers import stage
 from .interleave import interleave
 from .runtime import log
-from .seed import stored_database
-from .service import Service
+from .seed import stored_database, templates_service
+from .service import Service, start_side_by_side
 from .stats import ratio
 from .wrk import READS, SUBMITS, RssSampler, combine_runs, wrk
 
@@ -130,17 +130,20 @@ def measure_http(tmp, image, seconds, warmup_seconds, rounds, stored_jobs, busy)
     """P4 on an (almost) empty database; if stored_jobs, P5 on one holding that many; if busy
     (P4b's plan), P4b. (P4, P4b or None, P5 or None)"""
     with contextlib.ExitStack() as services:
-        empty = services.enter_context(Service(tmp, "p4-empty", workers=0))
+        empty = Service(tmp, "p4-empty", workers=0)
+        templates = templates_service(tmp) if stored_jobs else None
+        working = Service(tmp, "p4b-working", workers=busy["workers"]) if busy else None
+        start_side_by_side(services, [svc for svc in (empty, templates, working) if svc])
         targets = [Target("P4", empty, submit_queued(empty, image), tmp)]
-        if stored_jobs:
-            data_dir, seeded = stored_database(tmp, image, stored_jobs, queued=QUEUED)
-            full = services.enter_context(Service(tmp, "p5-stored", workers=0, data_dir=data_dir))
-            submit_queued(full, image)
-            targets.append(Target("P5", full, full.client.job_ids(), tmp))
         if busy:
-            working = services.enter_context(Service(tmp, "p4b-working", workers=busy["workers"]))
             targets.append(BusyTarget("P4b", working, submit_queued(working, image), tmp, image,
                                       busy["prefill"], busy["low"]))
+        if stored_jobs:
+            data_dir, seeded = stored_database(templates, tmp, image, stored_jobs, queued=QUEUED)
+            full = services.enter_context(Service(tmp, "p5-stored", workers=0, data_dir=data_dir))
+            submit_queued(full, image)
+            p5_target = Target("P5", full, full.client.job_ids(), tmp)
+            targets.append(p5_target)
         res = load_rounds(targets, image, seconds, warmup_seconds, rounds)
     p4 = res["P4"]
     p4["figures"] = load_figures(p4)
@@ -153,7 +156,7 @@ def measure_http(tmp, image, seconds, warmup_seconds, rounds, stored_jobs, busy)
     p5 = res.get("P5")
     if p5 is not None:
         p5.update(seeded)
-        p5["reads_over_100_ids_diagnostic"] = targets[-1].diagnostic
+        p5["reads_over_100_ids_diagnostic"] = p5_target.diagnostic
         p5["p4_figures"], p5["p4_rss_max_mb"] = p4["figures"], p4["rss_max_mb"]
         p5["figures"] = {**load_figures(p5, p4), "rss_max_mb": p5["rss_max_mb"]}
     return p4, p4b, p5

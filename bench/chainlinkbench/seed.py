@@ -41,25 +41,30 @@ def run_sql(tmp, data_dir, sql):
     return [line[4:].split() for line in r.stdout.splitlines() if line.startswith("--> ")]
 
 
-def stored_database(tmp, image, n, queued):
-    """A data directory for a service to start on, holding n - queued SUCCEEDED jobs (the caller
-    submits the `queued` others): TEMPLATES real jobs and their copies. (data_dir, facts for the JSON)"""
-    data_dir = tmp / "p5-stored" / "data"
-    with Service(tmp, "p5-templates", workers=2, data_dir=data_dir) as svc:
-        ids = [svc.client.submit([stage(image, ["sh", "-c", "echo stored job output"])]) for _ in range(TEMPLATES)]
-        statuses = [svc.client.wait_for_end(job_id)["status"] for job_id in ids]
+def templates_service(tmp):
+    """The service, not yet started, that runs the templates into P5's data directory."""
+    return Service(tmp, "p5-templates", workers=2, data_dir=tmp / "p5-stored" / "data")
+
+
+def stored_database(svc, tmp, image, n, queued):
+    """P5's data directory, for a service to start on, holding n - queued SUCCEEDED jobs (the
+    caller submits the `queued` others): TEMPLATES jobs the started templates service `svc` runs
+    (it is stopped after), and their copies. (data_dir, facts for the JSON)"""
+    ids = [svc.client.submit([stage(image, ["sh", "-c", "echo stored job output"])]) for _ in range(TEMPLATES)]
+    statuses = [svc.client.wait_for_end(job_id)["status"] for job_id in ids]
+    svc.stop()
     if statuses != ["SUCCEEDED"] * TEMPLATES:
         raise BenchError("P5's template jobs did not all succeed: %s" % statuses)
     copies = math.ceil((n - queued) / TEMPLATES) - 1
     log("P5: copying %d jobs %d times" % (TEMPLATES, copies))
     t0 = time.perf_counter()
-    tables = [row[0] for row in run_sql(tmp, data_dir, "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.COLUMNS"
-                                                       " WHERE TABLE_SCHEMA = 'PUBLIC' AND COLUMN_NAME = 'JOB_ID';")]
-    run_sql(tmp, data_dir, copy_sql(tables, copies))
+    tables = [row[0] for row in run_sql(tmp, svc.data_dir, "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.COLUMNS"
+                                                           " WHERE TABLE_SCHEMA = 'PUBLIC' AND COLUMN_NAME = 'JOB_ID';")]
+    run_sql(tmp, svc.data_dir, copy_sql(tables, copies))
     seconds = time.perf_counter() - t0
     log("P5: %d jobs stored in %.1f s (tables copied: JOBS, %s)" % (TEMPLATES * (copies + 1), seconds, ", ".join(tables)))
-    return data_dir, {"seed_seconds": seconds, "seed_templates": TEMPLATES, "seed_copies": copies,
-                      "seed_tables": ["JOBS"] + tables}
+    return svc.data_dir, {"seed_seconds": seconds, "seed_templates": TEMPLATES, "seed_copies": copies,
+                          "seed_tables": ["JOBS"] + tables}
 
 
 def copy_sql(job_tables, copies):

@@ -137,23 +137,30 @@ class Service:
             log("--- last lines of service %s (%s):\n%s" % (self.name, self.log_path, self.tail(60)))
         self.stop()
 
-    def start(self, timeout=120):
+    def start(self):
+        self.launch()
+        return self.wait_until_up()
+
+    def launch(self):
         """Starts the service in its own session, as a deployed service would be apart from its
         clients: with the kernel's autogroup scheduling it then gets a fair share of the CPU
-        against wrk rather than a share per thread. Waits for /actuator/health to answer 200."""
+        against wrk rather than a share per thread."""
         log("starting service %s (workers=%d, port %d)" % (self.name, self.workers, self.port))
         self.logf = open(self.log_path, "wb")
         self.proc = subprocess.Popen(self.args, stdout=self.logf, stderr=subprocess.STDOUT, cwd=REPO,
                                      start_new_session=True, env={**os.environ, **SERVICE_ENV})
         self.client = Client(self.port)
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < timeout:
+        self.launched = time.monotonic()
+
+    def wait_until_up(self, timeout=120):
+        """Waits for /actuator/health to answer 200; gives up if the JVM exits or after `timeout` s."""
+        while time.monotonic() - self.launched < timeout:
             if self.proc.poll() is not None:
                 raise BenchError("service %s exited with %d while starting; log: %s\n%s"
                                  % (self.name, self.proc.returncode, self.log_path, self.tail()))
             try:
                 if self.client.request("GET", "/actuator/health")[0] == 200:
-                    self.started_s = time.monotonic() - t0
+                    self.started_s = time.monotonic() - self.launched
                     log("service %s up after %.1f s" % (self.name, self.started_s))
                     return self
             except (OSError, http.client.HTTPException):
@@ -217,6 +224,17 @@ class Service:
             if time.perf_counter() - t0 > timeout:
                 raise BenchError("job %s not terminal after %d s" % (job_id, timeout))
             time.sleep(poll)
+
+
+def start_side_by_side(stack, services):
+    """Starts services at once (their JVMs start in parallel, which saves the bench time, not the
+    services any); each is stopped when the ExitStack `stack` closes."""
+    for svc in services:
+        stack.push(svc.__exit__)
+        svc.launch()
+    for svc in services:
+        svc.wait_until_up()
+    return services
 
 
 def instant(text):
