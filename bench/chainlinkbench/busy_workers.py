@@ -13,11 +13,11 @@ from .service import Client
 class BusyWorkers:
     """A context manager around one run of the load: on entry the queue gets `prefill` jobs; while
     the run lasts it is checked every `every` s and topped up to `prefill` when it holds fewer than
-    `low`; on exit, if `drain`, what is still queued is cancelled and the running jobs are waited for."""
+    `low`; on exit, if `drain_after`, what is still queued is cancelled and the running jobs are waited for."""
 
-    def __init__(self, svc, image, prefill, low, drain, every=0.5):
+    def __init__(self, svc, image, prefill, low, drain_after, every=0.5):
         self.svc, self.image = svc, image
-        self.prefill, self.low, self.drain, self.every = prefill, low, drain, every
+        self.prefill, self.low, self.drain_after, self.every = prefill, low, drain_after, every
         self.client = Client(svc.port)
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._top_up, daemon=True)
@@ -35,7 +35,7 @@ class BusyWorkers:
         self.thread.join(30)
         self.jobs_run = self._succeeded() - self.succeeded_before
         t0 = time.perf_counter()
-        if self.drain:
+        if self.drain_after:
             drain(self.svc)
         self.client.close()
         self.drain_s = time.perf_counter() - t0

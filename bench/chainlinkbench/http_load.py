@@ -22,9 +22,10 @@ QUEUED = 100
 class Target:
     """A service the load runs against, under its scenario's key, and the ids its reads draw from."""
 
-    def __init__(self, key, svc, read_ids, tmp):
+    def __init__(self, key, svc, read_ids, tmp, diagnostic_over=0):
         self.key, self.svc, self.tmp = key, svc, tmp
         self.read_ids = read_ids
+        self.diagnostic_over = diagnostic_over  # if set, reads_over_newest(it) runs after the read rounds
         self.ids_file = self.write_ids(read_ids, "read-ids-%s" % key)
         self.runs = {"reads": [], "submits": []}
         self.runs_last = frozenset()  # kinds of load whose runs on this service follow the others' (BusyTarget)
@@ -102,8 +103,9 @@ class BusyTarget(Target):
 
 def load_rounds(targets, image, seconds, warmup_seconds, rounds):
     """Reads first, then submits; for each, a warm-up run on every service, then `rounds` rounds
-    of one run per service, alternating the order. Reads come first so that the "empty" database
-    really is (submits add jobs: at 10,000 submits/s a 10 s run adds 100,000)."""
+    of one run per service, alternating the order (a service that must run last for a kind,
+    runs_last, gets its warm-up and rounds after the others'). Reads come first so that the
+    "empty" database really is (submits add jobs: at 10,000 submits/s a 10 s run adds 100,000)."""
     for kind, script in (("reads", READS), ("submits", SUBMITS)):
         for t in targets:
             t.jobs_before[kind] = t.stored()
@@ -116,8 +118,8 @@ def load_rounds(targets, image, seconds, warmup_seconds, rounds):
             interleave([(t.key, functools.partial(t.measured, kind, script, seconds, image)) for t in group],
                        rounds, alternate=True)
         for t in targets:
-            if kind == "reads" and t.key == "P5":
-                t.reads_over_newest(QUEUED, seconds, image)
+            if kind == "reads" and t.diagnostic_over:
+                t.reads_over_newest(t.diagnostic_over, seconds, image)
     time.sleep(1)
     return {t.key: t.result() for t in targets}
 
@@ -142,7 +144,7 @@ def measure_http(tmp, image, seconds, warmup_seconds, rounds, stored_jobs, busy)
             data_dir, seeded = stored_database(templates, tmp, image, stored_jobs, queued=QUEUED)
             full = services.enter_context(Service(tmp, "p5-stored", workers=0, data_dir=data_dir))
             submit_queued(full, image)
-            p5_target = Target("P5", full, full.client.job_ids(), tmp)
+            p5_target = Target("P5", full, full.client.job_ids(), tmp, diagnostic_over=QUEUED)
             targets.append(p5_target)
         res = load_rounds(targets, image, seconds, warmup_seconds, rounds)
     p4 = res["P4"]
