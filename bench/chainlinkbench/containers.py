@@ -75,8 +75,8 @@ def _lines(*args):
 
 
 def leftover_containers():
-    """This run's containers still on the engine: the bench's own by label, the service's by the
-    env marker on their stages."""
+    """This run's containers still on the engine: the bench's own by label; the service's and
+    upstream chainlink's by the env marker on their stages (chainlink sets no labels)."""
     mine = set(_lines("ps", "-aq", "--no-trunc", "--filter", "label=" + LABEL))
     every = _lines("ps", "-aq", "--no-trunc")
     if every:

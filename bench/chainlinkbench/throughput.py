@@ -55,7 +55,7 @@ def measure_throughput(svc, image, jobs_per_block, blocks, warmup_jobs, loops):
     log("P3: warm-up of %d jobs each side, then %d blocks of %d" % (warmup_jobs, blocks, jobs_per_block))
     interleave(sides(warmup_jobs), rounds=0, warmup=1)
     samples = interleave(sides(jobs_per_block), rounds=blocks)
-    r = {"jobs_per_block": jobs_per_block,
+    r = {"jobs_per_block": jobs_per_block, "workers": svc.workers, "docker_loops": loops,
          "service": summary([rate for rate, _ in samples["service"]]),
          "docker": summary([rate for rate, _ in samples["docker"]]),
          "blocks": [{"service": s, "docker": d} for (_, s), (_, d) in zip(samples["service"], samples["docker"])]}
