@@ -1,0 +1,68 @@
+"""HTTP load with wrk: one run's figures (its scripts print them as JSON, wrk-report.lua), several
+runs combined, and the service's RSS sampled while they run."""
+import json
+import os
+import statistics
+import subprocess
+import threading
+
+from .runtime import BENCH, MARKER_ENV, RUN_ID, BenchError
+
+THREADS, CONNECTIONS = 2, 32
+READS, SUBMITS = "wrk-status.lua", "wrk-submit.lua"
+
+
+def wrk(port, script, seconds, image, ids_file):
+    """One wrk run of `script` against the service on `port`: requests/s, latencies, errors."""
+    env = dict(os.environ, BENCH_DIR=str(BENCH), BENCH_IMAGE=image, BENCH_IDS_FILE=str(ids_file),
+               BENCH_MARKER="%s=%s" % (MARKER_ENV, RUN_ID))
+    args = ["wrk", "-t%d" % THREADS, "-c%d" % CONNECTIONS, "-d%ds" % seconds, "--timeout", "10s",
+            "-s", str(BENCH / script), "http://127.0.0.1:%d" % port]
+    r = subprocess.run(args, capture_output=True, text=True, env=env, timeout=seconds + 120)
+    for line in r.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            d = json.loads(line[len("BENCH_JSON "):])
+            d["rps"] = d["requests"] / (d["duration_us"] / 1e6)
+            for k in ("p50", "p99"):
+                d["latency_ms_" + k] = d["latency_us"][k] / 1000.0
+            d["non_2xx"] = d["errors"]["status"]
+            d["socket_errors"] = sum(v for k, v in d["errors"].items() if k != "status")
+            return d
+    raise BenchError("wrk gave no figures (exit %d): %s %s" % (r.returncode, r.stdout, r.stderr))
+
+
+def combine_runs(runs):
+    """Several wrk runs of one kind on one service: medians across runs, worst p99, error totals."""
+    return {
+        "runs": runs,
+        "n_runs": len(runs),
+        "rps": statistics.median(r["rps"] for r in runs),
+        "latency_ms_p50": statistics.median(r["latency_ms_p50"] for r in runs),
+        "latency_ms_p99": statistics.median(r["latency_ms_p99"] for r in runs),
+        "latency_ms_p99_worst": max(r["latency_ms_p99"] for r in runs),
+        "requests": sum(r["requests"] for r in runs),
+        "non_2xx": sum(r["non_2xx"] for r in runs),
+        "socket_errors": sum(r["socket_errors"] for r in runs),
+    }
+
+
+class RssSampler(threading.Thread):
+    """The service's VmRSS every `every` seconds while a run lasts; stop() gives the maximum."""
+
+    def __init__(self, svc, every=0.2):
+        super().__init__(daemon=True)
+        self.svc, self.every = svc, every
+        self.samples = []
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.is_set():
+            v = self.svc.rss_mb()
+            if v is not None:
+                self.samples.append(v)
+            self.stopping.wait(self.every)
+
+    def stop(self):
+        self.stopping.set()
+        self.join(5)
+        return max(self.samples) if self.samples else None
