@@ -53,10 +53,12 @@ public class JobLifecycle {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final TransactionTemplate transaction;
+    private final Durability durability;
 
-    public JobLifecycle(JdbcClient jdbc, JsonMapper json, PlatformTransactionManager transactions) {
+    public JobLifecycle(JdbcClient jdbc, JsonMapper json, PlatformTransactionManager transactions, Durability durability) {
         this.jdbc = jdbc;
         this.json = json;
+        this.durability = durability;
         this.transaction = new TransactionTemplate(transactions);
     }
 
@@ -253,6 +255,7 @@ public class JobLifecycle {
                 if (status.get() == JobStatus.RUNNING && jdbc.sql(
                                 "UPDATE jobs SET cancel_requested = TRUE WHERE id = :id AND status = 'RUNNING'")
                         .param("id", job).update() == 1) {
+                    durability.afterCommit(); // answered 202: a restart must not forget it
                     return CancelResult.REQUESTED;
                 }
             }
@@ -315,7 +318,11 @@ public class JobLifecycle {
                         + " WHERE id = :id AND status = :from" + condition)
                 .param("to", to.name()).param("id", id).param("from", from.name());
         params.forEach((name, value) -> bind(statement, name, value));
-        return statement.update() == 1;
+        boolean moved = statement.update() == 1;
+        if (moved) {
+            durability.afterCommit(); // a client may see it at once: it must survive a kill -9
+        }
+        return moved;
     }
 
     /** The one path of every stage status change: one stage ({@code idx}) or all of a job's ({@code null}) that are {@code from}. */
@@ -330,7 +337,11 @@ public class JobLifecycle {
             statement.param("idx", idx);
         }
         params.forEach((name, value) -> bind(statement, name, value));
-        return statement.update();
+        int moved = statement.update();
+        if (moved > 0) {
+            durability.afterCommit();
+        }
+        return moved;
     }
 
     private static void bind(JdbcClient.StatementSpec statement, String name, Object value) {

@@ -23,6 +23,8 @@ import java.util.Objects;
 public final class StageLogWriter extends OutputStream implements StageOutput {
 
     static final int CHUNK_BYTES = 64 * 1024;
+    /** How long output a client can read may stay only in memory: a kill -9 loses at most this much of it. */
+    static final long FLUSH_NANOS = 1_000_000_000L;
     /** Where tail chunks are numbered from until closing: past any head (2^30 chunks is 64 TiB). */
     static final int TAIL_SEQ = 1 << 30;
 
@@ -48,9 +50,13 @@ public final class StageLogWriter extends OutputStream implements StageOutput {
     private int tailNewest;
     private boolean discarded;
     private boolean closed;
+    private final Durability durability;
+    private long flushed;
+    private boolean everFlushed;
 
-    public StageLogWriter(JobRepository repository, long job, int stage, LogStream stream, long limit) {
+    public StageLogWriter(JobRepository repository, Durability durability, long job, int stage, LogStream stream, long limit) {
         this.repository = repository;
+        this.durability = durability;
         this.job = job;
         this.stage = stage;
         this.stream = stream;
@@ -78,6 +84,7 @@ public final class StageLogWriter extends OutputStream implements StageOutput {
                 if (filled == chunk.length || head + done == headLimit) {
                     repository.appendLog(job, stage, stream, headChunks++, Arrays.copyOf(chunk, filled));
                     filled = 0;
+                    flushNowAndThen();
                 }
             }
             head += n;
@@ -128,6 +135,21 @@ public final class StageLogWriter extends OutputStream implements StageOutput {
             tailOldest = filled;
         }
         filled = 0;
+        flushNowAndThen();
+    }
+
+    /**
+     * Stored output is readable at once; it is written to the store's file with the first chunk
+     * and then at most every {@link #FLUSH_NANOS} (and when the stage ends, with its end): a flood
+     * stores two chunks a millisecond, and writing each to the file cost more than the flood.
+     */
+    private void flushNowAndThen() {
+        long now = System.nanoTime();
+        if (!everFlushed || now - flushed >= FLUSH_NANOS) {
+            durability.flush();
+            flushed = now;
+            everFlushed = true;
+        }
     }
 
     private void dropOldestTailChunk() {

@@ -13,9 +13,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Stores submissions in groups, one transaction each: every submission that arrives while a group
- * is being written goes into the next. The embedded store writes each commit to its file before
- * the commit returns (so that a job answered 202 survives a kill -9), and that write, not the
- * inserts, was most of what a submission cost: under load there is now one per group.
+ * is being written goes into the next, and the group is written to the store's file
+ * ({@link Durability}) before any of it is answered: that write, not the inserts, was most of
+ * what a submission cost when each had its own; under load there is now one per group.
  *
  * <p>No thread of its own: whichever waiting submitter takes the lock writes the group, its own
  * submission and all that queued behind it; the others find theirs written when their turn comes.
@@ -32,8 +32,11 @@ public class SubmissionWriter {
     private final Queue<Submission> waiting = new ConcurrentLinkedQueue<>();
     private final ReentrantLock writing = new ReentrantLock();
 
-    public SubmissionWriter(JobRepository repository, PlatformTransactionManager transactions) {
+    private final Durability durability;
+
+    public SubmissionWriter(JobRepository repository, PlatformTransactionManager transactions, Durability durability) {
         this.repository = repository;
+        this.durability = durability;
         this.transaction = new TransactionTemplate(transactions);
     }
 
@@ -73,6 +76,7 @@ public class SubmissionWriter {
                     break;
                 }
                 write(group);
+                durability.flush(); // before any of them is answered 202
             }
         } finally {
             writing.unlock();

@@ -8,6 +8,7 @@ import io.chainlink.engine.EngineTimeoutException;
 import io.chainlink.engine.EngineUnavailableException;
 import io.chainlink.engine.LogContext;
 import io.chainlink.engine.StageOutcome;
+import io.chainlink.job.Durability;
 import io.chainlink.job.JobEvents;
 import io.chainlink.job.JobLifecycle;
 import io.chainlink.job.JobLifecycle.ClaimedJob;
@@ -56,6 +57,7 @@ public class ChainRunner implements AutoCloseable {
     private final EngineAvailability availability;
     private final JobLifecycle lifecycle;
     private final JobRepository repository;
+    private final Durability durability;
     private final JobEvents events;
     private final InterruptionPolicy interruption;
     private final Instance instance;
@@ -66,12 +68,13 @@ public class ChainRunner implements AutoCloseable {
     private final ExecutorService ahead;
 
     public ChainRunner(ContainerEngine engine, EngineAvailability availability, JobLifecycle lifecycle,
-                       JobRepository repository, JobEvents events, InterruptionPolicy interruption, Instance instance,
+                       JobRepository repository, Durability durability, JobEvents events, InterruptionPolicy interruption, Instance instance,
                        Clock clock, ChainlinkProperties properties, ChainlinkMetrics metrics) {
         this.engine = engine;
         this.availability = availability;
         this.lifecycle = lifecycle;
         this.repository = repository;
+        this.durability = durability;
         this.events = events;
         this.interruption = interruption;
         this.instance = instance;
@@ -311,8 +314,8 @@ public class ChainRunner implements AutoCloseable {
         }
         StageOutcome outcome;
         long stopped;
-        var stdout = new StageLogWriter(repository, job.id(), index, LogStream.STDOUT, logLimit);
-        var stderr = new StageLogWriter(repository, job.id(), index, LogStream.STDERR, logLimit);
+        var stdout = new StageLogWriter(repository, durability, job.id(), index, LogStream.STDOUT, logLimit);
+        var stderr = new StageLogWriter(repository, durability, job.id(), index, LogStream.STDERR, logLimit);
         try (stdout; stderr) {
             outcome = engine.await(container, spec, stdout, stderr);
             stopped = System.nanoTime() - outcome.collecting().toNanos();

@@ -29,6 +29,14 @@ class StageLogWriterTest {
     record Cut(long job, int stage, LogStream stream, long dropped, boolean lost) {
     }
 
+    private int flushes;
+    private final Durability durability = new Durability(null, true) {
+        @Override
+        public void flush() {
+            flushes++;
+        }
+    };
+
     private final JobRepository repository = new JobRepository(null, null) {
         @Override
         public void appendLog(long job, int idx, LogStream stream, int seq, byte[] data) {
@@ -199,6 +207,20 @@ class StageLogWriterTest {
         // Head (3 chunks) and at most one chunk more of tail than its share needs (3 chunks), never the whole.
         assertThat(mostRows).isLessThanOrEqualTo(3 + 4);
         assertThat(rows.values()).allSatisfy(chunk -> assertThat(chunk.length).isLessThanOrEqualTo(CHUNK));
+        // 2 MiB in well under a second: written to the file with the first chunk, not with each of 32.
+        assertThat(flushes).isEqualTo(1);
+    }
+
+    @Test
+    void storedOutputIsWrittenToTheFileWithItsFirstChunkAndThenAtMostEverySecond() throws IOException, InterruptedException {
+        StageLogWriter writer = writer(4 * CHUNK);
+        writer.write(pattern(CHUNK), 0, CHUNK);
+        assertThat(flushes).as("the first chunk is readable: it must survive a kill -9").isEqualTo(1);
+        writer.write(pattern(CHUNK), 0, CHUNK);
+        assertThat(flushes).isEqualTo(1);
+        Thread.sleep(StageLogWriter.FLUSH_NANOS / 1_000_000 + 50); // the bound itself is what is tested
+        writer.write(pattern(CHUNK), 0, CHUNK);
+        assertThat(flushes).isEqualTo(2);
     }
 
     @Test
@@ -343,7 +365,7 @@ class StageLogWriterTest {
     }
 
     private StageLogWriter writer(long limit) {
-        return new StageLogWriter(repository, JOB, STAGE, LogStream.STDOUT, limit);
+        return new StageLogWriter(repository, durability, JOB, STAGE, LogStream.STDOUT, limit);
     }
 
     private byte[] storedBytes() {

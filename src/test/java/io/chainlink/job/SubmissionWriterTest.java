@@ -32,7 +32,7 @@ class SubmissionWriterTest {
 
     private final TestDatabase db = new TestDatabase();
     private final GatedCommits commits = new GatedCommits(db);
-    private final SubmissionWriter writer = new SubmissionWriter(db.repository, commits);
+    private final SubmissionWriter writer = new SubmissionWriter(db.repository, commits, db.durability);
     private final ExecutorService submitters = Executors.newFixedThreadPool(16);
 
     /** Counts commits, and can hold the first one until the test lets it go. */

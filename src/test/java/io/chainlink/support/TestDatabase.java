@@ -1,5 +1,6 @@
 package io.chainlink.support;
 
+import io.chainlink.job.Durability;
 import io.chainlink.job.JobLifecycle;
 import io.chainlink.job.JobRepository;
 import java.util.UUID;
@@ -20,6 +21,7 @@ public final class TestDatabase {
     public final JdbcClient jdbc;
     public final JobRepository repository;
     public final JobLifecycle lifecycle;
+    public final Durability durability;
 
     public TestDatabase() {
         JdbcDataSource h2 = new JdbcDataSource();
@@ -29,6 +31,7 @@ public final class TestDatabase {
         this.dataSource = h2;
         this.jdbc = JdbcClient.create(h2);
         this.repository = new JobRepository(jdbc, json);
-        this.lifecycle = new JobLifecycle(jdbc, json, new DataSourceTransactionManager(h2));
+        this.durability = new Durability(jdbc, h2); // in memory: nothing to write to a file
+        this.lifecycle = new JobLifecycle(jdbc, json, new DataSourceTransactionManager(h2), durability);
     }
 }

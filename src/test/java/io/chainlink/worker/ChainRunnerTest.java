@@ -58,7 +58,7 @@ class ChainRunnerTest {
     }
 
     private ChainRunner runner(FakeEngine engine, Clock clock) {
-        return new ChainRunner(engine, availability, db.lifecycle, db.repository, new JobEvents(),
+        return new ChainRunner(engine, availability, db.lifecycle, db.repository, db.durability, new JobEvents(),
                 new InterruptionPolicy(properties), new Instance(properties), clock, properties, new ChainlinkMetrics(meters));
     }
 
