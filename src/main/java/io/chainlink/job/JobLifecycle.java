@@ -319,11 +319,8 @@ public class JobLifecycle {
                 .param("to", to.name()).param("id", id).param("from", from.name());
         params.forEach((name, value) -> bind(statement, name, value));
         boolean moved = statement.update() == 1;
-        // A client may see it at once: it must survive a kill -9. Not a claim: lost, its job is
-        // queued again with no stage begun, as a job the engine was away for; the stage's start,
-        // within a container's start, writes it with itself.
-        if (moved && !(from == JobStatus.QUEUED && to == JobStatus.RUNNING)) {
-            durability.afterCommit();
+        if (moved) {
+            durability.afterCommit(); // a client may see it at once: it must survive a kill -9
         }
         return moved;
     }
