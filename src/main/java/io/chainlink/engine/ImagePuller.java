@@ -178,7 +178,11 @@ public class ImagePuller implements AutoCloseable {
         Optional<String> failure = pull(image, tenant);
         metrics.pullEnded(Duration.ofNanos(System.nanoTime() - pullStarted), failure.isEmpty());
         if (failure.isEmpty()) {
-            isPresent(image); // the pulled image's user, for the runner's /job
+            try {
+                isPresent(image); // the pulled image's user, for the runner's /job
+            } catch (EngineException e) {
+                // the runner asks for it again when it needs it
+            }
         }
         return new Made(failure, Duration.ofNanos(System.nanoTime() - started));
     }

@@ -10,12 +10,14 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Writes what a client has been told, or can see, to the store's file before it is told: so that a
- * job answered 202, a stage shown RUNNING or a cancel answered 202 survive the process being killed
- * (no fsync: they survive the process, not the machine). H2 keeps no redo log: a commit reaches its
- * file with the next background store, up to 500 ms later ({@code WRITE_DELAY}), and is lost with
- * the process meanwhile (CrashRecoveryTest found jobs answered 202 gone, and a RUNNING stage back
- * at PENDING). A {@code CHECKPOINT} stores every commit so far at once.
+ * Writes what a client is told, or is about to see, to the store's file: a job answered 202 and a
+ * cancel answered 202 before the answer, each status change right after its commit, so that they
+ * survive the process being killed (no fsync: they survive the process, not the machine).
+ *
+ * <p>H2 keeps no redo log: a commit reaches its file with the next background store, up to 500 ms
+ * later ({@code WRITE_DELAY}), and is lost with the process meanwhile (CrashRecoveryTest found jobs
+ * answered 202 gone, and a RUNNING stage back at PENDING). A {@code CHECKPOINT} stores every
+ * commit so far at once.
  *
  * <p>Only those writes, not every commit: storing each commit as it returns ({@code WRITE_DELAY=0})
  * also stored each chunk of a flooding stage's output twice (written, then pushed out of its tail),
@@ -62,7 +64,7 @@ public class Durability {
      * Has what the caller wrote stored in the file once it is committed: at once for a write
      * outside a transaction, after the commit (once per transaction) for one inside.
      */
-    public void afterCommit() {
+    public void flushOnceCommitted() {
         if (!needed) {
             return;
         }
@@ -72,11 +74,14 @@ public class Durability {
             TransactionSynchronizationManager.bindResource(this, PENDING);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
+                public void afterCommit() {
+                    // Its failure reaches the caller: the transaction is committed, but not yet answered.
+                    flush();
+                }
+
+                @Override
                 public void afterCompletion(int status) {
                     TransactionSynchronizationManager.unbindResourceIfPossible(Durability.this);
-                    if (status == STATUS_COMMITTED) {
-                        flush();
-                    }
                 }
             });
         }

@@ -226,7 +226,8 @@ public class JobLifecycle {
             // The reset StageStatus describes: a new attempt starts from PENDING.
             jdbc.sql("""
                     UPDATE stages SET status = 'PENDING', exit_code = NULL, killed = FALSE, started_at = NULL, finished_at = NULL,
-                                      stdout_dropped = NULL, stderr_dropped = NULL, output_lost = FALSE
+                                      stdout_dropped = NULL, stderr_dropped = NULL, output_lost = FALSE,
+                                      image_ms = NULL, create_ms = NULL, start_ms = NULL, run_ms = NULL, collect_ms = NULL
                     WHERE job_id = :job""").param("job", job).update();
             return true;
         }));
@@ -255,7 +256,7 @@ public class JobLifecycle {
                 if (status.get() == JobStatus.RUNNING && jdbc.sql(
                                 "UPDATE jobs SET cancel_requested = TRUE WHERE id = :id AND status = 'RUNNING'")
                         .param("id", job).update() == 1) {
-                    durability.afterCommit(); // answered 202: a restart must not forget it
+                    durability.flushOnceCommitted(); // answered 202: a restart must not forget it
                     return CancelResult.REQUESTED;
                 }
             }
@@ -320,7 +321,7 @@ public class JobLifecycle {
         params.forEach((name, value) -> bind(statement, name, value));
         boolean moved = statement.update() == 1;
         if (moved) {
-            durability.afterCommit(); // a client may see it at once: it must survive a kill -9
+            durability.flushOnceCommitted(); // a client may see it at once: it must survive a kill -9
         }
         return moved;
     }
@@ -339,7 +340,7 @@ public class JobLifecycle {
         params.forEach((name, value) -> bind(statement, name, value));
         int moved = statement.update();
         if (moved > 0) {
-            durability.afterCommit();
+            durability.flushOnceCommitted();
         }
         return moved;
     }

@@ -9,7 +9,7 @@ import java.time.Duration;
 public record StageTimings(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "2",
                 description = "Making its image present: the check, and the pull if there was one. Counted on the first"
-                        + " stage that uses the image, 0 on later ones; the job's images are made present together, in parallel")
+                        + " stage that uses the image, 0 on later ones; a job's images are made present before its first stage, pulls in parallel")
         long image,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "25",
                 description = "Creating its container (and, for the first stage, the job's /job volume with it)")

@@ -30,11 +30,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -44,9 +46,8 @@ import org.springframework.stereotype.Component;
  * Runs one claimed job to its end: make its images present, run its stages in order until one
  * fails (each stage's container created while the one before runs; the first makes the job's
  * volume), store each result and where its time went, settle the job, then have what it created
- * removed. Every
- * outcome is decided here, and every path ends the job, or gives it back to the queue when the
- * engine was away before any stage ran.
+ * removed. Every outcome is decided here, and every path ends the job, or gives it back to the
+ * queue when the engine was away before any stage ran.
  */
 @Component
 public class ChainRunner implements AutoCloseable {
@@ -110,15 +111,20 @@ public class ChainRunner implements AutoCloseable {
         boolean stageBegan;
         Future<Created> ahead;
 
-        /** The container created ahead, once its create has answered; adds it to what is removed. */
-        Created takeAhead(int index) {
-            Future<Created> pending = ahead;
+        /** The container created ahead, once its create has answered (within the engine's call deadline); it is removed with the rest. */
+        private Created awaitAhead() throws ExecutionException, InterruptedException {
+            Created created = ahead.get();
             ahead = null;
+            containers.add(created.container());
+            return created;
+        }
+
+        /** Stage {@code index}'s container, created ahead; the create's own failure if it failed. */
+        Created takeAhead(int index) {
             try {
-                Created created = pending.get(); // within the engine's call deadline
-                containers.add(created.container());
-                return created;
+                return awaitAhead();
             } catch (ExecutionException e) {
+                ahead = null;
                 throw e.getCause() instanceof RuntimeException failure ? failure
                         : new IllegalStateException("stage " + index + "'s create broke", e.getCause());
             } catch (InterruptedException e) {
@@ -129,12 +135,15 @@ public class ChainRunner implements AutoCloseable {
 
         /** At the end: a container created ahead for a stage that will not run is removed with the rest. */
         void collectAhead() {
-            if (ahead != null) {
-                try {
-                    takeAhead(-1);
-                } catch (RuntimeException e) {
-                    // its create failed: nothing was made
-                }
+            if (ahead == null) {
+                return;
+            }
+            try {
+                awaitAhead();
+            } catch (ExecutionException e) {
+                // its create failed: nothing was made
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // left for the sweep, with the job's label
             }
         }
     }
@@ -149,13 +158,13 @@ public class ChainRunner implements AutoCloseable {
 
     /**
      * The job ready to run when its images are present and none is to be pulled: one check of
-     * each; null when {@link #prepare} must make them present (a pull) first.
+     * each; empty when {@link #prepare} must make them present (a pull) first.
      */
-    Prepared checked(ClaimedJob job) {
+    Optional<Prepared> checked(ClaimedJob job) {
         try {
-            return engine.checkImages(images(job.stages()), job.tenant()).map(took -> new Prepared(job, took, null)).orElse(null);
+            return engine.checkImages(images(job.stages()), job.tenant()).map(took -> new Prepared(job, took, null));
         } catch (RuntimeException e) {
-            return new Prepared(job, Map.of(), e); // run() ends the job with it
+            return Optional.of(new Prepared(job, Map.of(), e)); // run() ends the job with it
         }
     }
 
@@ -244,10 +253,19 @@ public class ChainRunner implements AutoCloseable {
             }
             MDC.put("stage", Integer.toString(index));
             StageSpec spec = job.stages().get(index);
-            Created created;
+            Created created = null;
             if (run.ahead != null) {
-                created = run.takeAhead(index);
-            } else {
+                try {
+                    created = run.takeAhead(index);
+                } catch (EngineUnavailableException e) {
+                    throw e;
+                } catch (EngineException e) {
+                    // Made while the stage before ran, perhaps through a blip of the engine's: once more, now.
+                    log.info("job {} stage {}: its container could not be created ahead ({}); creating it now",
+                            job.id(), index, e.getMessage());
+                }
+            }
+            if (created == null) {
                 created = create(job, index, run);
                 run.containers.add(created.container());
             }
@@ -287,7 +305,11 @@ public class ChainRunner implements AutoCloseable {
      */
     private void createAhead(ClaimedJob job, int index, Run run, Abort abort) {
         if (index + 1 < job.stages().size() && !abort.requested()) {
-            run.ahead = ahead.submit(LogContext.carried(() -> create(job, index + 1, run)));
+            try {
+                run.ahead = ahead.submit(LogContext.carried(() -> create(job, index + 1, run)));
+            } catch (RejectedExecutionException e) {
+                // The service is stopping: the next stage, if it comes, is created in its turn.
+            }
         }
     }
 

@@ -128,8 +128,8 @@ public class WorkerPool implements SmartLifecycle {
     private void run(ClaimedJob job) {
         Abort abort = new Abort();
         running.put(job.id(), abort);
-        ChainRunner.Prepared ready = runner.checked(job);
-        if (ready == null && pullSlots.tryAcquire()) {
+        Optional<ChainRunner.Prepared> ready = runner.checked(job);
+        if (ready.isEmpty() && pullSlots.tryAcquire()) {
             pullers.execute(() -> {
                 ChainRunner.Prepared prepared = new ChainRunner.Prepared(job, Map.of(), new IllegalStateException("the pull thread failed"));
                 try {
@@ -143,7 +143,8 @@ public class WorkerPool implements SmartLifecycle {
             return;
         }
         try {
-            runner.run(ready != null ? ready : runner.prepare(job, abort), abort); // every pull slot taken: pulls here
+            // Every pull slot taken: this worker pulls.
+            runner.run(ready.orElseGet(() -> runner.prepare(job, abort)), abort);
         } finally {
             running.remove(job.id());
         }

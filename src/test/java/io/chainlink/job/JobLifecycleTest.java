@@ -213,6 +213,7 @@ class JobLifecycleTest {
         assertThat(view(id).status()).isEqualTo(JobStatus.QUEUED);
         assertThat(stages(id)).containsOnly(StageStatus.PENDING);
         assertThat(db.repository.endedStages(id)).as("no results of the lost attempt").isEmpty();
+        assertThat(view(id).stages()).extracting(Job.Stage::timings).as("nor its timings").containsOnlyNulls();
         assertThat(db.jdbc.sql("SELECT COUNT(*) FROM stage_logs").query(Long.class).single()).isZero();
         assertThat(claim("b").attempt()).isEqualTo(2);
     }
