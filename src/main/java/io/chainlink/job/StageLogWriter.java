@@ -4,6 +4,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * One stage stream on its way to the database, kept within a byte limit: its head (the first
@@ -51,12 +52,20 @@ public final class StageLogWriter extends OutputStream implements StageOutput {
     private boolean discarded;
     private boolean closed;
     private final Durability durability;
+    private final LongSupplier nanoTime;
     private long flushed;
     private boolean everFlushed;
 
     public StageLogWriter(JobRepository repository, Durability durability, long job, int stage, LogStream stream, long limit) {
+        this(repository, durability, job, stage, stream, limit, System::nanoTime);
+    }
+
+    /** With the clock the flushes are timed by: a test's own. */
+    StageLogWriter(JobRepository repository, Durability durability, long job, int stage, LogStream stream, long limit,
+                   LongSupplier nanoTime) {
         this.repository = repository;
         this.durability = durability;
+        this.nanoTime = nanoTime;
         this.job = job;
         this.stage = stage;
         this.stream = stream;
@@ -144,7 +153,7 @@ public final class StageLogWriter extends OutputStream implements StageOutput {
      * stores two chunks a millisecond, and writing each to the file cost more than the flood.
      */
     private void flushNowAndThen() {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (!everFlushed || now - flushed >= FLUSH_NANOS) {
             durability.flush();
             flushed = now;
