@@ -140,12 +140,8 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
 
     /** Whether the stage's process runs as someone other than root: by its user, or its image's (as the job's check found it). */
     private boolean runsAsNonRoot(StageSpec spec) {
-        String user = spec.user();
-        if (user == null) {
-            user = puller.checkedUser(spec.image()).orElseGet(() -> calls.call("inspect image " + spec.image(),
-                    () -> engine.client().inspectImageCmd(spec.image()).exec().getConfig().getUser()));
-        }
-        if (user == null || user.isEmpty()) {
+        String user = spec.user() != null ? spec.user() : puller.user(spec.image());
+        if (user.isEmpty()) {
             return false;
         }
         String name = user.split(":", 2)[0];

@@ -152,9 +152,17 @@ public class ImagePuller implements AutoCloseable {
         return Optional.of(took);
     }
 
-    /** The user an image runs as, as the last check of it found ("" for root by default); empty when not checked lately. */
-    public Optional<String> checkedUser(String image) {
-        return Optional.ofNullable(users.get(image));
+    /**
+     * The user an image runs as ("" for its default, root): as the job's check of it found, else
+     * asked of the engine (after a pull, or once the check has left the bounded memory).
+     */
+    public String user(String image) {
+        String user = users.get(image);
+        if (user == null) {
+            isPresent(image);
+            user = users.getOrDefault(image, "");
+        }
+        return user;
     }
 
     /**
@@ -177,13 +185,7 @@ public class ImagePuller implements AutoCloseable {
         long pullStarted = System.nanoTime();
         Optional<String> failure = pull(image, tenant);
         metrics.pullEnded(Duration.ofNanos(System.nanoTime() - pullStarted), failure.isEmpty());
-        if (failure.isEmpty()) {
-            try {
-                isPresent(image); // the pulled image's user, for the runner's /job
-            } catch (EngineException e) {
-                // the runner asks for it again when it needs it
-            }
-        }
+        users.remove(image); // what was noted is the copy before the pull: user() asks again
         return new Made(failure, Duration.ofNanos(System.nanoTime() - started));
     }
 
