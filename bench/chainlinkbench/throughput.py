@@ -6,7 +6,6 @@ import time
 from .containers import LABEL, stage
 from .interleave import interleave
 from .runtime import BenchError, log
-from .service import TERMINAL
 from .stats import ratio, summary
 
 
@@ -16,15 +15,9 @@ def service_block(svc, image, n, timeout=1800):
     t0 = time.perf_counter()
     ids = [svc.client.submit(chain) for _ in range(n)]
     submitted = time.perf_counter() - t0
-    pending = list(ids)
-    # Jobs are claimed oldest first: check in order and stop at the first unfinished one.
-    while pending:
-        while pending and svc.client.job(pending[0])["status"] in TERMINAL:
-            pending.pop(0)
-        if pending:
-            if time.perf_counter() - t0 > timeout:
-                raise BenchError("P3 block not done after %d s" % timeout)
-            time.sleep(0.01)
+    # Jobs are claimed oldest first: wait for each in order, with the API's own `?wait=`.
+    for job_id in ids:
+        svc.await_terminal(job_id, t0, timeout)
     wall = time.perf_counter() - t0
     statuses = {}
     for job_id in ids:
