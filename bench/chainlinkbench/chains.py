@@ -49,7 +49,7 @@ def measure_chain(svc, image, n_stages, rounds, warmup, upstream=None):
 def breakdown(job, total_s):
     """Where the time of one job went, from the service's own timestamps (ms): queued, before the
     first stage (pull check, volume), the stages, between stages, after the last stage, and what
-    the client saw on top (HTTP, polling)."""
+    the client saw on top (HTTP, its wait)."""
     stages = job.get("stages") or []
     created, started, finished = (instant(job[k]) for k in ("createdAt", "startedAt", "finishedAt"))
     if created is None or started is None or finished is None or not stages:
