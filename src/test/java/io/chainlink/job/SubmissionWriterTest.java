@@ -127,4 +127,32 @@ class SubmissionWriterTest {
         assertThat(all.stream().map(CompletableFuture::join).map(JobRepository.Ids::external).distinct()).hasSize(400);
         assertThat(db.jdbc.sql("SELECT COUNT(*) FROM jobs").query(Long.class).single()).isEqualTo(400);
     }
+
+    @Test
+    void aSubmitterInterruptedWhileItWaitsStillGetsItsJobAndKeepsItsInterrupt() throws Exception {
+        commits.gate = new CountDownLatch(1);
+        CompletableFuture<JobRepository.Ids> first = submitAsync("first");
+        assertThat(commits.firstHeld.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Boolean> interruptKept = new CompletableFuture<>();
+        CompletableFuture<JobRepository.Ids> behind = new CompletableFuture<>();
+        Thread submitter = new Thread(() -> {
+            try {
+                behind.complete(writer.store("behind", List.of(STAGE), NOW));
+            } catch (RuntimeException e) {
+                behind.completeExceptionally(e);
+            }
+            interruptKept.complete(Thread.currentThread().isInterrupted());
+        });
+        submitter.start();
+        Awaitility.await("the submitter waits behind the held commit").atMost(Duration.ofSeconds(10))
+                .until(() -> waitingThreads() == 2);
+        submitter.interrupt();
+        Thread.sleep(100); // an interrupted waiter that spun would still wait, but burn a core meanwhile
+        assertThat(submitter.getState()).as("it sleeps again, not spinning").isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING);
+        commits.gate.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS).external()).isNotBlank();
+        assertThat(db.repository.find(behind.get(10, TimeUnit.SECONDS).internal()).orElseThrow().tenant()).isEqualTo("behind");
+        assertThat(interruptKept.get(10, TimeUnit.SECONDS)).isTrue();
+    }
 }
