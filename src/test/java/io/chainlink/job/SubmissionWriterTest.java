@@ -147,8 +147,12 @@ class SubmissionWriterTest {
         Awaitility.await("the submitter waits behind the held commit").atMost(Duration.ofSeconds(10))
                 .until(() -> waitingThreads() == 2);
         submitter.interrupt();
-        Thread.sleep(100); // an interrupted waiter that spun would still wait, but burn a core meanwhile
-        assertThat(submitter.getState()).as("it sleeps again, not spinning").isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING);
+        // A waiter that spun on the flag would still get its job, but burn a core meanwhile.
+        Awaitility.await("it takes the interrupt and sleeps again").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> !submitter.isInterrupted()
+                        && (submitter.getState() == Thread.State.WAITING || submitter.getState() == Thread.State.TIMED_WAITING));
+        Awaitility.await("and stays asleep, not spinning on the flag").during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10)).until(() -> !submitter.isInterrupted());
         commits.gate.countDown();
 
         assertThat(first.get(10, TimeUnit.SECONDS).external()).isNotBlank();
