@@ -1,8 +1,8 @@
 package io.chainlink.job;
 
+import static io.chainlink.support.StageBuilder.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chainlink.stage.PullPolicy;
 import io.chainlink.stage.StageSpec;
 import io.chainlink.support.TestDatabase;
 import java.time.Instant;
@@ -23,8 +23,7 @@ class QueuePlansTest {
 
     private static final int QUEUED = 2_000;
     private static final Instant NOW = Instant.parse("2026-12-02T08:00:00Z");
-    private static final StageSpec STAGE = new StageSpec("chainlink-test/absent:never", List.of("true"), "container", 64L << 20,
-            false, false, 30_000, Map.of(), PullPolicy.NEVER, null, true, null, List.of(), null);
+    private static final StageSpec STAGE = stage().image("chainlink-test/absent:never").build();
     private static final Pattern SCAN_COUNT = Pattern.compile("scanCount: (\\d+)");
 
     private final TestDatabase db = new TestDatabase();
