@@ -25,7 +25,18 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class JobRepository {
 
+    /** What {@link #job} reads, in its order. */
     private static final String JOB_COLUMNS = "public_id, tenant, status, attempt, created_at, started_at, finished_at, error";
+    private static final int JOB_COLUMN_COUNT = JOB_COLUMNS.split(",").length;
+    /** What {@link #stage} reads, in its order, after the job's columns. */
+    private static final String STAGE_COLUMNS = """
+            s.idx, s.image, s.status, s.exit_code, s.killed, s.started_at, s.finished_at,
+            s.stdout_dropped, s.stderr_dropped, s.output_lost, s.image_ms, s.create_ms, s.start_ms, s.run_ms, s.collect_ms""";
+    /** A job with its stages, in one statement: one row a stage (or one for a job without stages). */
+    private static final String FIND = "SELECT j." + JOB_COLUMNS.replace(", ", ", j.") + ", " + STAGE_COLUMNS
+            + " FROM jobs j LEFT JOIN stages s ON s.job_id = j.id WHERE %s ORDER BY s.idx";
+    private static final String FIND_BY_ID = FIND.formatted("j.id = :id");
+    private static final String FIND_BY_PUBLIC_ID = FIND.formatted("j.public_id = :id");
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -98,34 +109,21 @@ public class JobRepository {
 
     /** A job with its stages, in one statement. */
     public Optional<Job> find(long id) {
-        return findWhere("j.id = :id", id);
+        return findWhere(FIND_BY_ID, id);
     }
 
     /** The job with this public id, with its stages, in one statement: the status read every client polls. */
     public Optional<Job> find(String publicId) {
-        return isUuid(publicId) ? findWhere("j.public_id = :id", publicId) : Optional.empty();
+        return isUuid(publicId) ? findWhere(FIND_BY_PUBLIC_ID, publicId) : Optional.empty();
     }
 
-    /** {@code condition} is one of the two above, never a request's text. */
-    private Optional<Job> findWhere(String condition, Object id) {
+    private Optional<Job> findWhere(String sql, Object id) {
         record Row(Job job, Job.Stage stage) {
         }
-        List<Row> rows = jdbc.sql("""
-                SELECT j.public_id, j.tenant, j.status, j.attempt, j.created_at, j.started_at, j.finished_at, j.error,
-                       s.idx, s.image, s.status AS stage_status, s.exit_code, s.killed,
-                       s.started_at AS stage_started_at, s.finished_at AS stage_finished_at,
-                       s.stdout_dropped, s.stderr_dropped, s.output_lost,
-                       s.image_ms, s.create_ms, s.start_ms, s.run_ms, s.collect_ms
-                FROM jobs j LEFT JOIN stages s ON s.job_id = j.id
-                WHERE\s""" + condition + " ORDER BY s.idx")
+        List<Row> rows = jdbc.sql(sql)
                 .param("id", id)
-                .query((rs, n) -> new Row(n == 0 ? job(rs, null) : null, rs.getObject("idx") == null ? null
-                        : new Job.Stage(rs.getInt("idx"), rs.getString("image"),
-                                StageStatus.valueOf(rs.getString("stage_status")),
-                                rs.getObject("exit_code", Integer.class), rs.getBoolean("killed"),
-                                instant(rs, "stage_started_at"), instant(rs, "stage_finished_at"),
-                                rs.getObject("stdout_dropped", Long.class), rs.getObject("stderr_dropped", Long.class),
-                                rs.getBoolean("output_lost"), timings(rs))))
+                .query((rs, n) -> new Row(n == 0 ? job(new Columns(rs, 1), null) : null,
+                        stage(new Columns(rs, JOB_COLUMN_COUNT + 1))))
                 .list();
         if (rows.isEmpty()) {
             return Optional.empty();
@@ -142,7 +140,7 @@ public class JobRepository {
         return statement
                 .param("after", after.orElse(Long.MAX_VALUE))
                 .param("limit", limit)
-                .query((rs, n) -> job(rs, null))
+                .query((rs, n) -> job(new Columns(rs, 1), null))
                 .list();
     }
 
@@ -261,24 +259,26 @@ public class JobRepository {
                 .list();
     }
 
-    /** Null for a stage that did not run to its end: then none of them was written. */
-    private static StageTimings timings(ResultSet rs) throws SQLException {
-        if (rs.getObject("run_ms") == null) {
+    private static Job job(Columns row, List<Job.Stage> stages) throws SQLException {
+        return new Job(row.string(), row.string(), JobStatus.valueOf(row.string()), row.integer(),
+                row.instant(), row.instant(), row.instant(), row.string(), stages);
+    }
+
+    /** Null for the job's row of a job without stages (the LEFT JOIN's empty side). */
+    private static Job.Stage stage(Columns row) throws SQLException {
+        Integer index = row.nullableInteger();
+        if (index == null) {
             return null;
         }
-        return new StageTimings(rs.getLong("image_ms"), rs.getLong("create_ms"), rs.getLong("start_ms"), rs.getLong("run_ms"),
-                rs.getLong("collect_ms"));
+        return new Job.Stage(index, row.string(), StageStatus.valueOf(row.string()), row.nullableInteger(), row.bool(),
+                row.instant(), row.instant(), row.nullableLong(), row.nullableLong(), row.bool(), timings(row));
     }
 
-    private static Job job(ResultSet rs, List<Job.Stage> stages) throws SQLException {
-        return new Job(rs.getString("public_id"), rs.getString("tenant"), JobStatus.valueOf(rs.getString("status")), rs.getInt("attempt"),
-                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
-                rs.getString("error"), stages);
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
-        return time == null ? null : time.toInstant();
+    /** Null for a stage that did not run to its end: then none of them was written. */
+    private static StageTimings timings(Columns row) throws SQLException {
+        Long image = row.nullableLong(), create = row.nullableLong(), start = row.nullableLong(), run = row.nullableLong(),
+                collect = row.nullableLong();
+        return run == null ? null : new StageTimings(image, create, start, run, collect);
     }
 
     private static OffsetDateTime utc(Instant instant) {
