@@ -90,6 +90,8 @@ class ObservabilityTest extends EngineTest {
         assertThat(value(after, "chainlink_jobs_running")).isZero();
         assertThat(value(after, "chainlink_workers_busy")).isZero();
         assertThat(value(after, "chainlink_workers_size")).isEqualTo(2);
+        // Every request is timed, without a second meter of the requests in flight (application.properties).
+        assertThat(after).contains("http_server_requests_seconds_count{").doesNotContain("http_server_requests_active");
     }
 
     /** {@code version} and {@code apiVersion} are what the engine itself says. */
