@@ -64,7 +64,7 @@ public class JobController {
             description = "With wait=N, answers when the job has ended, or after N seconds as it stands then")
     @ApiResponse(responseCode = "200", description = "The job")
     @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
-    @GetMapping("/{id}")
+    @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     public Job job(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id,
                    @Parameter(description = "Seconds to wait for the job to end (at most 60)")
                    @RequestParam(defaultValue = "0") @Min(0) @Max(60) int wait) throws InterruptedException {
