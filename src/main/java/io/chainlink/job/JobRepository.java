@@ -53,7 +53,7 @@ public class JobRepository {
     @Transactional
     public Ids insert(String tenant, List<StageSpec> stages, Instant now) {
         GeneratedKeyHolder key = new GeneratedKeyHolder();
-        String publicId = UUID.randomUUID().toString();
+        UUID publicId = UUID.randomUUID();
         jdbc.sql("INSERT INTO jobs (public_id, tenant, status, created_at) VALUES (:publicId, :tenant, :status, :now)")
                 .param("publicId", publicId)
                 .param("tenant", tenant)
@@ -74,7 +74,7 @@ public class JobRepository {
                     .param("spec", json.writeValueAsString(stage))
                     .update();
         }
-        return new Ids(id, publicId);
+        return new Ids(id, publicId.toString());
     }
 
     /** A job's internal id and its tenant: what deciding who may see it takes, and no more. */
@@ -83,11 +83,8 @@ public class JobRepository {
 
     /** The job with this public id, by its internal id and tenant; empty for an unknown one or a string that is no UUID. */
     public Optional<Owned> owned(String publicId) {
-        if (!isUuid(publicId)) {
-            return Optional.empty();
-        }
-        return jdbc.sql("SELECT id, tenant FROM jobs WHERE public_id = :publicId").param("publicId", publicId)
-                .query((rs, n) -> new Owned(rs.getLong("id"), rs.getString("tenant"))).optional();
+        return uuid(publicId).flatMap(id -> jdbc.sql("SELECT id, tenant FROM jobs WHERE public_id = :publicId").param("publicId", id)
+                .query((rs, n) -> new Owned(rs.getLong("id"), rs.getString("tenant"))).optional());
     }
 
     /** The internal id of the job with this public id; empty for an unknown one or a string that is no UUID. */
@@ -96,14 +93,15 @@ public class JobRepository {
     }
 
     /** Only the canonical, lower-case form the service writes: any other spelling names no job. */
-    private static boolean isUuid(String candidate) {
+    private static Optional<UUID> uuid(String candidate) {
         if (candidate == null || candidate.length() != 36) {
-            return false;
+            return Optional.empty();
         }
         try {
-            return UUID.fromString(candidate).toString().equals(candidate);
+            UUID uuid = UUID.fromString(candidate);
+            return uuid.toString().equals(candidate) ? Optional.of(uuid) : Optional.empty();
         } catch (IllegalArgumentException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
@@ -114,7 +112,7 @@ public class JobRepository {
 
     /** The job with this public id, with its stages, in one statement: the status read every client polls. */
     public Optional<Job> find(String publicId) {
-        return isUuid(publicId) ? findWhere(FIND_BY_PUBLIC_ID, publicId) : Optional.empty();
+        return uuid(publicId).flatMap(id -> findWhere(FIND_BY_PUBLIC_ID, id));
     }
 
     private Optional<Job> findWhere(String sql, Object id) {
