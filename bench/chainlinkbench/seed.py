@@ -81,7 +81,7 @@ DROP TABLE bench_copy;""" % (table, copies, rekey, table)
 
     return "".join([
         "SET REFERENTIAL_INTEGRITY FALSE;\nSET @m = (SELECT MAX(id) FROM jobs);",
-        copy("jobs", "id = id + @m * bench_copy_no, public_id = CAST(RANDOM_UUID() AS VARCHAR)"),
+        copy("jobs", "id = id + @m * bench_copy_no, public_id = RANDOM_UUID(7)"),
         *(copy(table, "job_id = job_id + @m * bench_copy_no") for table in job_tables),
         # Ids were given explicitly: the identity must continue past them for the next submission.
         "\nEXECUTE IMMEDIATE 'ALTER TABLE jobs ALTER COLUMN id RESTART WITH ' || (SELECT MAX(id) + 1 FROM jobs);",

@@ -9,7 +9,7 @@ import java.util.List;
 @Schema(description = "A submitted chain and where it stands.")
 public record Job(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "uuid", example = "3f2b8c1e-7d4a-4e2b-9c61-0a5d8e7f1b23",
-                description = "The job's id: a random UUID (version 4), not guessable from another job's") String id,
+                description = "The job's id: a version 7 UUID (the time of its submission, then 74 random bits), not guessable from another job's") String id,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "cs101",
                 description = "The client (e.g. a course) the job belongs to") String tenant,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) JobStatus status,

@@ -52,7 +52,7 @@ public class JobRepository {
     @Transactional
     public Ids insert(String tenant, List<StageSpec> stages, Instant now) {
         GeneratedKeyHolder key = new GeneratedKeyHolder();
-        UUID publicId = UUID.randomUUID();
+        UUID publicId = PublicId.next(now);
         jdbc.sql("INSERT INTO jobs (public_id, tenant, status, created_at) VALUES (:publicId, :tenant, :status, :now)")
                 .param("publicId", publicId)
                 .param("tenant", tenant)
