@@ -8,7 +8,7 @@ import java.util.List;
 /** Every field is written, null ones too: each is required in the document, and those that can be null nullable. */
 @Schema(description = "A submitted chain and where it stands.")
 public record Job(
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "uuid", example = "3f2b8c1e-7d4a-4e2b-9c61-0a5d8e7f1b23",
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "uuid", example = "01a235df-f7bb-7c3e-9c61-0a5d8e7f1b23",
                 description = "The job's id: a version 7 UUID (the time of its submission, then 74 random bits), not guessable from another job's") String id,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "cs101",
                 description = "The client (e.g. a course) the job belongs to") String tenant,
