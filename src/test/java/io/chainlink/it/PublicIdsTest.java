@@ -41,7 +41,7 @@ class PublicIdsTest extends EngineTest {
         String second = submit(CHAIN);
 
         assertThat(second).isNotEqualTo(first);
-        // Not a counter in disguise: consecutive counts differ in a few low bits, 74 random bits in about half.
+        // Not a counter in disguise: consecutive counts differ in a few low bits, the 62 random bits of the low half in about half.
         long differing = Long.bitCount(randomBits(first) ^ randomBits(second));
         assertThat(differing).as("%s then %s", first, second).isGreaterThanOrEqualTo(10);
         awaitEnd(first);
