@@ -15,9 +15,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * survive the process being killed (no fsync: they survive the process, not the machine).
  *
  * <p>H2 keeps no redo log: a commit reaches its file with the next background store, up to
- * {@code WRITE_DELAY} later (5 s, application.properties), and is lost with the process meanwhile
- * (CrashRecoveryTest found jobs answered 202 gone, and a RUNNING stage back at PENDING). A
- * {@code CHECKPOINT} stores every commit so far at once.
+ * {@code WRITE_DELAY} later (set, and why, in application.properties), and is lost with the process
+ * meanwhile (CrashRecoveryTest found jobs answered 202 gone, and a RUNNING stage back at PENDING).
+ * A {@code CHECKPOINT} stores every commit so far at once.
  *
  * <p>Only those writes, not every commit: storing each commit as it returns ({@code WRITE_DELAY=0})
  * also stored each chunk of a flooding stage's output twice (written, then pushed out of its tail),
