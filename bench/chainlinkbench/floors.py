@@ -93,6 +93,13 @@ def load_row(id, kind, measures, floor, goal, baseline="-", ratio="-"):
                baseline=baseline, ratio=ratio, floor=floor, goal=goal)
 
 
+def cpu_row(id, whose="the service's"):
+    """Not judged: what the load's requests cost in CPU, and the share of the machine the service had."""
+    return Row(id, "… %s CPU a request (median of the runs; its share of the machine's CPU meanwhile)" % whose,
+               figure="submits {submits[service_cpu_us_per_request]:,.0f} µs ({submits[service_cpu_share]:.0%}); "
+                      "reads {reads[service_cpu_us_per_request]:,.0f} µs ({reads[service_cpu_share]:.0%})")
+
+
 def busy_load_row(kind, measures, rps, p99_ms, of_p4):
     """P4b's row for one kind of request: its own floor, and a goal relative to P4's figure."""
     return load_row("P4b", kind, measures, baseline="P4: {p4_figures[%s_rps]:,.0f} req/s" % kind,
@@ -113,10 +120,12 @@ TABLE = [
              floor=rate_and_p99("submits", 2000, 50), goal=rate_and_p99("submits", 3000, 20)),
     load_row("P4", "reads", "GET /jobs/{{id}}, workers off, {jobs_stored_before_reads:,} stored",
              floor=rate_and_p99("reads", 5000, 50), goal=rate_and_p99("reads", 10000, 20)),
+    cpu_row("P4"),
     busy_load_row("submits", "POST /jobs while {workers} workers run 1-stage jobs back to back ({submits_jobs_run} ran)",
                   rps=1000, p99_ms=100, of_p4=0.7),
     busy_load_row("reads", "GET /jobs/{{id}} while {workers} workers run 1-stage jobs back to back ({reads_jobs_run} ran)",
                   rps=2500, p99_ms=100, of_p4=0.7),
+    cpu_row("P4b", "the service's (its workers' included)"),
     Row("P5", "POST /jobs, {jobs_stored_before_submits:,} stored at its start (p99)",
         figure="{submits[rps]:,.0f} req/s ({submits[latency_ms_p99]:.1f} ms)",
         baseline="P4: {p4_figures[submits_rps]:,.0f} req/s",
@@ -125,6 +134,7 @@ TABLE = [
         figure="{reads[rps]:,.0f} req/s ({reads[latency_ms_p99]:.1f} ms)",
         baseline="P4: {p4_figures[reads_rps]:,.0f} req/s",
         ratio="{figures[reads_vs_p4]:.2f}×", floor=(Limit("reads_vs_p4", "≥", 0.8, "×"),)),
+    cpu_row("P5"),
     Row("P5", "service RSS, max during/after load", figure="{rss_max_mb:.0f} MB",
         baseline="P4's service: {p4_rss_max_mb:.0f} MB",
         floor=(Limit("rss_max_mb", "≤", 400, " MB"),)),

@@ -12,7 +12,7 @@ from .runtime import log
 from .seed import stored_database, templates_service
 from .service import Service, start_side_by_side
 from .stats import ratio
-from .wrk import READS, SUBMITS, RssSampler, combine_runs, wrk
+from .wrk import READS, SUBMITS, CpuMeter, RssSampler, combine_runs, wrk
 
 # Jobs submitted to each service before the load: P4's reads draw from them; on P5's they are the
 # newest (its diagnostic reads over them), the SUCCEEDED copies older.
@@ -41,7 +41,10 @@ class Target:
         return len(self.svc.client.job_ids())
 
     def load(self, script, seconds, image, ids_file=None):
-        return wrk(self.svc.port, script, seconds, image, ids_file or self.ids_file)
+        cpu = CpuMeter(self.svc)
+        res = wrk(self.svc.port, script, seconds, image, ids_file or self.ids_file)
+        res.update(cpu.figures(res["requests"]))
+        return res
 
     def measured(self, kind, script, seconds, image):
         sampler = RssSampler(self.svc)
@@ -51,8 +54,9 @@ class Target:
         finally:
             self.rss.append(sampler.stop())
         self.runs[kind].append(res)
-        log("  %s %s run %d: %.0f req/s, p50 %.1f ms, p99 %.1f ms, non-2xx %d" % (
-            self.key, kind, len(self.runs[kind]), res["rps"], res["latency_ms_p50"], res["latency_ms_p99"], res["non_2xx"]))
+        log("  %s %s run %d: %.0f req/s, p50 %.1f ms, p99 %.1f ms, non-2xx %d; service CPU %.0f µs a request, %.0f%% of the machine" % (
+            self.key, kind, len(self.runs[kind]), res["rps"], res["latency_ms_p50"], res["latency_ms_p99"], res["non_2xx"],
+            res["service_cpu_us_per_request"] or 0, 100 * (res["service_cpu_share"] or 0)))
 
     def reads_over_newest(self, n, seconds, image):
         """Diagnostic, not a floor: reads over only the service's newest n ids (P4's working set

@@ -194,6 +194,12 @@ class Service:
     def pid(self):
         return self.proc.pid
 
+    def cpu_seconds(self):
+        """The CPU time (user and system) the service's process has used so far."""
+        with open("/proc/%d/stat" % self.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_mb(self):
         try:
             with open("/proc/%d/status" % self.pid) as f:

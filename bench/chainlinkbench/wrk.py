@@ -1,5 +1,5 @@
 """HTTP load with wrk: one run's figures (its scripts print them as JSON, wrk-report.lua), several
-runs combined, and the service's RSS sampled while they run."""
+runs combined, and what they cost the service: its RSS sampled while they run, its CPU."""
 import json
 import os
 import statistics
@@ -7,6 +7,7 @@ import subprocess
 import threading
 
 from .runtime import BENCH, MARKER_ENV, RUN_ID, BenchError
+from .stats import median
 
 THREADS, CONNECTIONS = 2, 32
 READS, SUBMITS = "wrk-status.lua", "wrk-submit.lua"
@@ -43,7 +44,32 @@ def combine_runs(runs):
         "requests": sum(r["requests"] for r in runs),
         "non_2xx": sum(r["non_2xx"] for r in runs),
         "socket_errors": sum(r["socket_errors"] for r in runs),
+        "service_cpu_us_per_request": median([r.get("service_cpu_us_per_request") for r in runs]),
+        "service_cpu_share": median([r.get("service_cpu_share") for r in runs]),
     }
+
+
+def machine_cpu_seconds():
+    """The machine's CPU seconds since boot, idle included: all cores' time (/proc/stat)."""
+    with open("/proc/stat") as f:
+        return sum(int(x) for x in f.readline().split()[1:]) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """What one run cost the service in CPU: per request, and as a share of the machine's CPU.
+    Rates alone do not travel between machines (a JVM twice as slow halves them); CPU per request
+    shows whether the service or the machine changed, and the share whether the service had the
+    cores (beside the engine's containers, P4b) or was short of them."""
+
+    def __init__(self, svc):
+        self.svc = svc
+        self.service0, self.machine0 = svc.cpu_seconds(), machine_cpu_seconds()
+
+    def figures(self, requests):
+        service = self.svc.cpu_seconds() - self.service0
+        machine = machine_cpu_seconds() - self.machine0
+        return {"service_cpu_us_per_request": service / requests * 1e6 if requests else None,
+                "service_cpu_share": service / machine if machine else None}
 
 
 class RssSampler(threading.Thread):
