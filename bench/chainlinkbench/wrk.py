@@ -50,9 +50,10 @@ def combine_runs(runs):
 
 
 def machine_cpu_seconds():
-    """The machine's CPU seconds since boot, idle included: all cores' time (/proc/stat)."""
+    """The machine's CPU seconds since boot, idle included: all cores' time (/proc/stat's user to
+    steal; guest time, after them, is counted in user already)."""
     with open("/proc/stat") as f:
-        return sum(int(x) for x in f.readline().split()[1:]) / os.sysconf("SC_CLK_TCK")
+        return sum(int(x) for x in f.readline().split()[1:9]) / os.sysconf("SC_CLK_TCK")
 
 
 class CpuMeter:
