@@ -29,6 +29,13 @@ def _field(path, prefix, sep=":"):
     return None
 
 
+def machine_cpu_seconds():
+    """The machine's CPU seconds since boot, idle included: all cores' time (/proc/stat's user to
+    steal; guest time, after them, is counted in user already)."""
+    with open("/proc/stat") as f:
+        return sum(int(x) for x in f.readline().split()[1:9]) / os.sysconf("SC_CLK_TCK")
+
+
 def busy_facts():
     """Load average, other JVMs running a Chainlink jar, and running containers."""
     others = 0

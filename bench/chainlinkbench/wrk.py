@@ -6,6 +6,7 @@ import statistics
 import subprocess
 import threading
 
+from .machine import machine_cpu_seconds
 from .runtime import BENCH, MARKER_ENV, RUN_ID, BenchError
 from .stats import median
 
@@ -47,13 +48,6 @@ def combine_runs(runs):
         "service_cpu_us_per_request": median([r.get("service_cpu_us_per_request") for r in runs]),
         "service_cpu_share": median([r.get("service_cpu_share") for r in runs]),
     }
-
-
-def machine_cpu_seconds():
-    """The machine's CPU seconds since boot, idle included: all cores' time (/proc/stat's user to
-    steal; guest time, after them, is counted in user already)."""
-    with open("/proc/stat") as f:
-        return sum(int(x) for x in f.readline().split()[1:9]) / os.sysconf("SC_CLK_TCK")
 
 
 class CpuMeter:
