@@ -6,29 +6,35 @@ from .service import instant
 from .stats import median, medians_by_key, ratio, summary
 
 
-def measure_chain(svc, image, n_stages, rounds, warmup, upstream=None):
+def measure_chain(svc, image, n_stages, rounds, warmup, upstream=None, offline=False):
     """A chain of n_stages `true` stages, submitted to the service and run by each baseline in turn
-    (upstream chainlink too, when given)."""
+    (upstream chainlink too, when given). offline: the same chain with `networking: false` too,
+    against `docker run --network none`, the CLI's nearest way to a container without a network."""
     chain = [stage(image, ["true"]) for _ in range(n_stages)]
     sides = [
         ("service", lambda: svc.run_to_terminal(chain)),
         ("docker", lambda: (docker_runs(image, n_stages), None)),
         ("docker_options", lambda: (docker_runs_with_service_options(image, n_stages), None)),
     ]
+    if offline:
+        offline_chain = [stage(image, ["true"], networking=False) for _ in range(n_stages)]
+        sides += [("service_offline", lambda: svc.run_to_terminal(offline_chain)),
+                  ("docker_offline", lambda: (docker_runs(image, n_stages, "--network", "none"), None))]
     if upstream is not None:
         sides.append(("chainlink", lambda: upstream.run(chain)))
     log("%d-stage chain: %d warm-up + %d rounds of %s" % (n_stages, warmup, rounds, ", ".join(n for n, _ in sides)))
     samples = interleave(sides, rounds, warmup)
     seconds = {name: [s for s, _ in got] for name, got in samples.items()}
     jobs = samples["service"]
+    every_job = jobs + samples.get("service_offline", [])
     runs = samples.get("chainlink", [])
     r = {"stages": n_stages, "image": image,
-         "not_succeeded": [(job["id"], job["status"]) for _, job in jobs if job["status"] != "SUCCEEDED"]
+         "not_succeeded": [(job["id"], job["status"]) for _, job in every_job if job["status"] != "SUCCEEDED"]
                           + [("chainlink", run["success"]) for _, run in runs if not all(run["success"])],
          "service_breakdown_median": breakdown_medians([breakdown(job, s) for s, job in jobs]),
          **timings_medians([job for _, job in jobs]),
          "samples_s": seconds}
-    for name in ("service", "docker", "docker_options", "chainlink"):
+    for name in ("service", "docker", "docker_options", "chainlink", "service_offline", "docker_offline"):
         r[name] = summary(seconds[name]) if name in seconds else None
     r["chainlink_pull_median_s"] = median([run.get("pull_seconds") for _, run in runs])
     r["figures"] = {
@@ -39,6 +45,7 @@ def measure_chain(svc, image, n_stages, rounds, warmup, upstream=None):
         "service_over_options": ratio(r["service"]["median"], r["docker_options"]["median"]),
         "chainlink_ratio": ratio(median(seconds.get("chainlink", [])), r["docker"]["median"]),
         "service_vs_chainlink": ratio(r["service"]["median"], median(seconds.get("chainlink", []))),
+        "offline_ratio": ratio(median(seconds.get("service_offline", [])), median(seconds.get("docker_offline", []))),
         "not_succeeded": len(r["not_succeeded"]),
     }
     log("%d-stage chain: medians %s; ratio %.2f" % (n_stages, ", ".join(

@@ -49,11 +49,11 @@ def docker(*args, timeout=120):
         raise BenchError("docker %s failed: %s" % (" ".join(args[:2]), r.stderr.decode(errors="replace")))
 
 
-def docker_runs(image, n):
-    """Seconds for n `docker run --rm IMAGE true` in sequence: the plain baseline."""
+def docker_runs(image, n, *options):
+    """Seconds for n `docker run --rm [options] IMAGE true` in sequence: the plain baseline."""
     t0 = time.perf_counter()
     for _ in range(n):
-        docker("run", "--rm", "--label", LABEL, image, "true")
+        docker("run", "--rm", "--label", LABEL, *options, image, "true")
     return time.perf_counter() - t0
 
 

@@ -59,8 +59,14 @@ NOT_SLOWER_THAN_CHAINLINK = Limit("service_vs_chainlink", "≤", 1.0, text="not 
                                   unmeasured="chainlink not measured")
 
 
-def chain_rows(id, stages, floor, goal):
+def chain_rows(id, stages, floor, goal, offline=False):
     name = "1-stage" if stages == 1 else "%d-stage" % stages
+    offline_rows = [
+        Row(id, "… the chain with `networking: false`, against `docker run --network none`",
+            figure="{service_offline[median]:.3f} s; {service_offline[p99]:.3f} s",
+            baseline="--network none: {docker_offline[median]:.3f} s; {docker_offline[p99]:.3f} s",
+            ratio="{figures[offline_ratio]:.2f}×"),
+    ] if offline else []
     return [
         Row(id, name + " chain `true`, submit→terminal (median; p99 = max of {service[n]})",
             figure="{service[median]:.3f} s; {service[p99]:.3f} s",
@@ -78,6 +84,7 @@ def chain_rows(id, stages, floor, goal):
             figure="{chainlink[median]:.3f} s; {chainlink[p99]:.3f} s ({chainlink_pull_median_s:.3f} s)",
             baseline="docker run: {docker[median]:.3f} s",
             ratio="{figures[chainlink_ratio]:.2f}×"),
+        *offline_rows,
     ]
 
 
@@ -110,7 +117,7 @@ def busy_load_row(kind, measures, rps, p99_ms, of_p4):
 
 
 TABLE = [
-    *chain_rows("P1", 1, floor=1.05, goal=0.95),
+    *chain_rows("P1", 1, floor=1.05, goal=0.95, offline=True),
     *chain_rows("P2", 5, floor=1.00, goal=0.90),
     Row("P3", "{jobs_per_block} 1-stage jobs at once, workers={workers} (median; blocks each side: {service[n]})",
         figure="{service[median]:.2f} jobs/s", baseline="{docker_loops} docker run loops: {docker[median]:.2f} runs/s",

@@ -3,7 +3,7 @@
 
 PLAN = {
     "full": {
-        "P1": {"rounds": 40, "warmup": 5},
+        "P1": {"rounds": 40, "warmup": 5, "offline": True},
         "P2": {"rounds": 20, "warmup": 3},
         "P3": {"jobs_per_block": 200, "blocks": 2, "warmup_jobs": 20, "workers": 4, "docker_loops": 4},
         "P4": {"seconds": 10, "warmup_seconds": 15, "rounds": 3},
@@ -12,7 +12,7 @@ PLAN = {
         "P6": {"mb_per_stream": 500},
     },
     "quick": {
-        "P1": {"rounds": 10, "warmup": 2},
+        "P1": {"rounds": 10, "warmup": 2, "offline": True},
         "P2": {"rounds": 3, "warmup": 1},
         "P3": {"jobs_per_block": 40, "blocks": 1, "warmup_jobs": 2, "workers": 4, "docker_loops": 4},
         "P4": {"seconds": 3, "warmup_seconds": 2, "rounds": 2},

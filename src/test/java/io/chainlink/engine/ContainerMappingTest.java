@@ -63,13 +63,19 @@ class ContainerMappingTest {
     }
 
     @Test
-    void withoutNetworkingTheContainerHasNetworkModeNone() {
-        assertThat(host(stage().networking(false)).getNetworkMode()).isEqualTo("none");
+    void withoutNetworkingTheContainersNetworkIsDisabledAsChainlinkDoesIt() {
+        CreateContainerCmd command = command(stage().networking(false));
+
+        assertThat(command.isNetworkDisabled()).isTrue();
+        assertThat(command.getHostConfig().getNetworkMode()).isNull();
     }
 
     @Test
     void withNetworkingTheEngineChoosesTheNetwork() {
-        assertThat(host(stage().networking(true)).getNetworkMode()).isNull();
+        CreateContainerCmd command = command(stage().networking(true));
+
+        assertThat(command.isNetworkDisabled()).isFalse();
+        assertThat(command.getHostConfig().getNetworkMode()).isNull();
     }
 
     @Test

@@ -22,6 +22,15 @@ class ContainerSettingsTest extends EngineTest {
         assertThat(links.lines()).hasSize(1);
     }
 
+    /** Graders test servers over loopback: without networking, lo must still be up and carry a connection. */
+    @Test
+    void withoutNetworkingLoopbackCarriesAConnection() {
+        String received = stdoutOf("""
+                {"stages": [{"image": "IMAGE", "networking": false, "entrypoint": ["sh", "-c",
+                  "nc -l -p 5555 > /tmp/received & for try in $(seq 50); do echo over-loopback | nc -w 1 127.0.0.1 5555 && break; sleep 0.1; done; wait; cat /tmp/received"]}]}""");
+        assertThat(received).endsWith(" over-loopback\n");
+    }
+
     @Test
     void withNetworkingAnotherInterfaceExists() {
         String links = stdoutOf("""
