@@ -1,7 +1,6 @@
 """P4, P4b and P5: the API under wrk's load. P4 with no container running (workers=0); P4b while
 its workers run one-stage jobs back to back; P5 with a database of many stored jobs. Their
 services are up at the same time and measured in alternation."""
-import contextlib
 import functools
 import time
 
@@ -10,7 +9,7 @@ from .containers import stage
 from .interleave import interleave
 from .runtime import log
 from .seed import stored_database, templates_service
-from .service import Service, start_side_by_side
+from .service import Service, launch_side_by_side
 from .stats import ratio
 from .wrk import READS, SUBMITS, CpuMeter, RssSampler, combine_runs, wrk
 
@@ -132,25 +131,46 @@ def submit_queued(svc, image):
     return [svc.client.submit([stage(image, ["true"])]) for _ in range(QUEUED)]
 
 
-def measure_http(tmp, image, seconds, warmup_seconds, rounds, stored_jobs, busy):
+class HttpServices:
+    """The services of P4, P4b and P5 (P5's first runs the jobs its database is copied from), made
+    before they are launched: their JVMs may start while the bench still measures something that
+    is not a time (P6: a heap)."""
+
+    def __init__(self, tmp, stored_jobs, busy):
+        self.empty = Service(tmp, "p4-empty", workers=0)
+        self.templates = templates_service(tmp) if stored_jobs else None
+        self.working = Service(tmp, "p4b-working", workers=busy["workers"]) if busy else None
+        self.launched = False
+
+    def all(self):
+        return [svc for svc in (self.empty, self.templates, self.working) if svc]
+
+    def launch(self, stack):
+        """Launches them once; each is stopped when the ExitStack `stack` closes."""
+        if not self.launched:
+            launch_side_by_side(stack, self.all())
+            self.launched = True
+
+
+def measure_http(tmp, image, services, stack, seconds, warmup_seconds, rounds, stored_jobs, busy):
     """P4 on an (almost) empty database; if stored_jobs, P5 on one holding that many; if busy
-    (P4b's plan), P4b. (P4, P4b or None, P5 or None)"""
-    with contextlib.ExitStack() as services:
-        empty = Service(tmp, "p4-empty", workers=0)
-        templates = templates_service(tmp) if stored_jobs else None
-        working = Service(tmp, "p4b-working", workers=busy["workers"]) if busy else None
-        start_side_by_side(services, [svc for svc in (empty, templates, working) if svc])
-        targets = [Target("P4", empty, submit_queued(empty, image), tmp)]
-        if busy:
-            targets.append(BusyTarget("P4b", working, submit_queued(working, image), tmp, image,
-                                      busy["prefill"], busy["low"]))
-        if stored_jobs:
-            data_dir, seeded = stored_database(templates, tmp, image, stored_jobs, queued=QUEUED)
-            full = services.enter_context(Service(tmp, "p5-stored", workers=0, data_dir=data_dir))
-            submit_queued(full, image)
-            p5_target = Target("P5", full, full.client.job_ids(), tmp, diagnostic_over=QUEUED)
-            targets.append(p5_target)
-        res = load_rounds(targets, image, seconds, warmup_seconds, rounds)
+    (P4b's plan), P4b. `services` (HttpServices) are launched here unless they were already, and
+    stopped with the ExitStack `stack`. (P4, P4b or None, P5 or None)"""
+    services.launch(stack)
+    for svc in services.all():
+        svc.wait_until_up()
+    empty, working = services.empty, services.working
+    targets = [Target("P4", empty, submit_queued(empty, image), tmp)]
+    if busy:
+        targets.append(BusyTarget("P4b", working, submit_queued(working, image), tmp, image,
+                                  busy["prefill"], busy["low"]))
+    if stored_jobs:
+        data_dir, seeded = stored_database(services.templates, tmp, image, stored_jobs, queued=QUEUED)
+        full = stack.enter_context(Service(tmp, "p5-stored", workers=0, data_dir=data_dir))
+        submit_queued(full, image)
+        p5_target = Target("P5", full, full.client.job_ids(), tmp, diagnostic_over=QUEUED)
+        targets.append(p5_target)
+    res = load_rounds(targets, image, seconds, warmup_seconds, rounds)
     p4 = res["P4"]
     p4["figures"] = load_figures(p4)
     p4b = res.get("P4b")

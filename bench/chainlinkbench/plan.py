@@ -12,10 +12,11 @@ PLAN = {
         "P6": {"mb_per_stream": 500},
     },
     "quick": {
-        "P1": {"rounds": 10, "warmup": 2, "offline": True},
-        "P2": {"rounds": 3, "warmup": 1},
+        "P1": {"rounds": 8, "warmup": 1, "offline": True},
+        # P1 has warmed the same service and engine
+        "P2": {"rounds": 3, "warmup": 0},
         "P3": {"jobs_per_block": 40, "blocks": 1, "warmup_jobs": 2, "workers": 4, "docker_loops": 4},
-        "P4": {"seconds": 3, "warmup_seconds": 2, "rounds": 2},
+        "P4": {"seconds": 3, "warmup_seconds": 2, "rounds": 1},
         "P4b": {"workers": 2, "prefill": 300, "low": 50},
         "P5": {"stored_jobs": 10000},
         "P6": {"mb_per_stream": 100},

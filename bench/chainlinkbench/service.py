@@ -237,14 +237,12 @@ class Service:
                 raise BenchError("job %s not terminal after %d s" % (job_id, timeout))
 
 
-def start_side_by_side(stack, services):
-    """Starts services at once (their JVMs start in parallel, which saves the bench time, not the
-    services any); each is stopped when the ExitStack `stack` closes."""
+def launch_side_by_side(stack, services):
+    """Launches services at once (their JVMs start in parallel, which saves the bench time, not the
+    services any); each is stopped when the ExitStack `stack` closes. wait_until_up before use."""
     for svc in services:
         stack.push(svc.__exit__)
         svc.launch()
-    for svc in services:
-        svc.wait_until_up()
     return services
 
 
