@@ -65,7 +65,7 @@ public final class ContainerSettings {
                 // Without networking, the container gets a network namespace of its own holding only
                 // lo, as chainlink's network_disabled does. Not network mode "none": for that the
                 // engine also builds a network sandbox (and runs a hook process) that nothing uses,
-                // which doubled the engine's time and CPU for each such stage (bench/README.md).
+                // which nearly doubled the engine's time and CPU for each such stage (bench/README.md).
                 .withNetworkDisabled(!spec.networking())
                 .withHostConfig(host);
         if (spec.entrypoint() != null) {
