@@ -37,7 +37,7 @@ public record StageRequest(
         @Schema(description = "Memory cap; swap equal to it (no swap)")
         MemoryLimit memory,
 
-        @Schema(description = "false: network mode none (only lo)")
+        @Schema(description = "false: no network, only a loopback lo of its own (as chainlink's network_disabled)")
         Boolean networking,
 
         @Schema(description = "Privileged mode")
