@@ -137,6 +137,7 @@ class HttpServices:
     is not a time (P6: a heap)."""
 
     def __init__(self, tmp, stored_jobs, busy):
+        self.stored_jobs, self.busy = stored_jobs, busy  # P5's job count (0: no P5), P4b's plan (None: no P4b)
         self.empty = Service(tmp, "p4-empty", workers=0)
         self.templates = templates_service(tmp) if stored_jobs else None
         self.working = Service(tmp, "p4b-working", workers=busy["workers"]) if busy else None
@@ -152,10 +153,11 @@ class HttpServices:
             self.launched = True
 
 
-def measure_http(tmp, image, services, stack, seconds, warmup_seconds, rounds, stored_jobs, busy):
-    """P4 on an (almost) empty database; if stored_jobs, P5 on one holding that many; if busy
-    (P4b's plan), P4b. `services` (HttpServices) are launched here unless they were already, and
-    stopped with the ExitStack `stack`. (P4, P4b or None, P5 or None)"""
+def measure_http(tmp, image, services, stack, seconds, warmup_seconds, rounds):
+    """P4 on an (almost) empty database; P5 on one holding services.stored_jobs jobs, if any; P4b
+    with services.busy's plan, if any. `services` (HttpServices) are launched here unless they were
+    already, and stopped with the ExitStack `stack`. (P4, P4b or None, P5 or None)"""
+    stored_jobs, busy = services.stored_jobs, services.busy
     services.launch(stack)
     for svc in services.all():
         svc.wait_until_up()
