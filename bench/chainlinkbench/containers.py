@@ -12,11 +12,11 @@ LABEL = "%s=%s" % (MARKER_LABEL, RUN_ID)
 # The container the service creates for a stage that leaves every field at its default, as
 # `docker run` options: memory 2g with swap equal to it, private IPC, chainlink's CPU period and
 # the engine's log files bounded (src/main/java/io/chainlink/engine/ContainerSettings.java), the
-# pids limit and no-new-privileges (engine/Containment.java's defaults), hostname "container"
+# pids limit, no-new-privileges and the CPU weight (engine/Containment.java's defaults), hostname "container"
 # (stage/StageDefaults.java). The job's volume is mounted at /job as job_volume_mount says.
 SERVICE_CONTAINER_OPTIONS = [
     "--memory", "2g", "--memory-swap", "2g", "--ipc", "private", "--cpu-period", "100000",
-    "--pids-limit", "512", "--security-opt", "no-new-privileges",
+    "--pids-limit", "512", "--security-opt", "no-new-privileges", "--cpu-shares", "1024",
     "--log-driver", "json-file", "--log-opt", "max-size=64m", "--log-opt", "max-file=2",
     "--hostname", "container",
 ]

@@ -47,7 +47,7 @@ import org.springframework.validation.annotation.Validated;
  * @param retention     how long an ended job, with its stages, results and logs, is kept after it
  *                      ended; then it is deleted. 0 keeps every job
  * @param policy        what stages may ask of the engine, checked at submission (the service-wide policy)
- * @param containment   what every stage's container gets whatever it asks (a pids limit, no new privileges)
+ * @param containment   what every stage's container gets whatever it asks (a pids limit, no new privileges, a CPU weight)
  * @param maxStages     no longer read: the rule moved to {@code chainlink.policy.max-stages}; set, it stops
  *                      the start, so that an operator's bound is not dropped in silence
  */

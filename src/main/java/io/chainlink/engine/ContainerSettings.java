@@ -38,6 +38,7 @@ public final class ContainerSettings {
                 .withPrivileged(spec.privileged())
                 .withIpcMode("private")
                 .withCpuPeriod(CPU_PERIOD_MICROS)
+                .withCpuShares(containment.cpuShares())
                 .withCpusetCpus(spec.cpusetCpus())
                 .withPidsLimit(containment.pidsLimit())
                 .withLogConfig(LOG_CONFIG)

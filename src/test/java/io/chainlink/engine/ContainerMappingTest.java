@@ -95,10 +95,16 @@ class ContainerMappingTest {
     }
 
     @Test
-    void anOperatorMayChangeThePidsLimitAndAllowNewPrivileges() {
-        HostConfig host = command(stage(), new Containment(64, false)).getHostConfig();
+    void everyContainerHasTheEnginesDefaultCpuWeightByDefault() {
+        assertThat(host(stage()).getCpuShares()).isEqualTo(1024);
+    }
+
+    @Test
+    void anOperatorMayChangeThePidsLimitTheCpuWeightAndAllowNewPrivileges() {
+        HostConfig host = command(stage(), new Containment(64, false, 256)).getHostConfig();
 
         assertThat(host.getPidsLimit()).isEqualTo(64L);
+        assertThat(host.getCpuShares()).isEqualTo(256);
         assertThat(host.getSecurityOpts()).isNull();
     }
 

@@ -19,7 +19,7 @@ class ContainedStagesTest extends EngineTest {
     private static final String PIDS = "p=/sys/fs/cgroup/pids; [ -d $p ] || p=/sys/fs/cgroup;";
 
     @Test
-    void everyContainerHasAPidsLimitAndNoNewPrivileges() {
+    void everyContainerHasAPidsLimitACpuWeightAndNoNewPrivileges() {
         String id = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "grep NoNewPrivs /proc/self/status; sleep 30"]}]}""");
         Container container = Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> docker().listContainersCmd()
@@ -28,6 +28,7 @@ class ContainedStagesTest extends EngineTest {
         docker().killContainerCmd(container.getId()).exec();
 
         assertThat(host.getPidsLimit()).isEqualTo(512L);
+        assertThat(host.getCpuShares()).isEqualTo(1024);
         assertThat(host.getSecurityOpts()).contains("no-new-privileges");
         awaitEnd(id);
         assertThat(results(id).get(0).get("logs").get("stdout").asString()).matches("\\S+ NoNewPrivs:\\s+1\n");
