@@ -16,8 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param cpuShares       the container's CPU weight while every core is busy, against the other
  *                        containers, the service's own in a compose deployment among them; the
  *                        engine's default is 1024. Lower, an API kept busy takes the cores from
- *                        the stages: with 256, status reads flat out ran at 2.7-3 times the rate,
- *                        and four busy stages beside them all but stopped (bench/README.md). At a
+ *                        the stages: with 256, status reads flat out ran at about three times the
+ *                        rate, and four busy stages beside them all but stopped (bench/README.md). At a
  *                        paced 200 reads a second both weights gave the same latency.
  */
 public record Containment(
