@@ -1,6 +1,8 @@
 package io.chainlink.api;
 
 import io.chainlink.auth.Caller;
+import io.chainlink.callback.CallbackRequest;
+import io.chainlink.callback.Callbacks;
 import io.chainlink.config.ChainlinkProperties;
 import io.chainlink.job.Job;
 import io.chainlink.job.JobService;
@@ -41,10 +43,12 @@ public class JobController {
 
     private final JobService jobs;
     private final ChainlinkProperties properties;
+    private final Callbacks callbacks;
 
-    public JobController(JobService jobs, ChainlinkProperties properties) {
+    public JobController(JobService jobs, ChainlinkProperties properties, Callbacks callbacks) {
         this.jobs = jobs;
         this.properties = properties;
+        this.callbacks = callbacks;
     }
 
     @Operation(operationId = "submitJob", summary = "Queue a chain; it runs later, on a worker")
@@ -56,7 +60,14 @@ public class JobController {
     @ApiResponse(responseCode = "429", ref = OpenApiConfiguration.QUOTA_EXCEEDED)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Job> submit(@Parameter(hidden = true) Caller caller, @Valid @RequestBody JobSubmission submission) {
+        CallbackRequest callback = submission.callback();
+        if (callback != null) {
+            callbacks.check(callback); // before the job is stored: a refused callback stores nothing
+        }
         Job job = jobs.submit(caller, submission.toSpecs(properties.defaults()));
+        if (callback != null) {
+            job = job.withCallback(callbacks.register(job.id(), callback));
+        }
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
     }
 

@@ -1,5 +1,6 @@
 package io.chainlink.api;
 
+import io.chainlink.callback.CallbackRequest;
 import io.chainlink.stage.StageDefaults;
 import io.chainlink.stage.StageSpec;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -16,7 +17,10 @@ public record JobSubmission(
         @NotEmpty List<@NotNull @Valid StageRequest> stages,
 
         @Schema(description = "Base environment of every stage", example = "{\"TEST\": \"testing\"}")
-        @Environment Map<String, String> environ) {
+        @Environment Map<String, String> environ,
+
+        @Schema(description = "POSTed the job view, signed, once the job has ended; only to URLs the operator allows")
+        @Valid CallbackRequest callback) {
 
     List<StageSpec> toSpecs(StageDefaults defaults) {
         return stages.stream().map(stage -> stage.toSpec(defaults, environ)).toList();

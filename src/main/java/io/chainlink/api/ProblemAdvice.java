@@ -6,6 +6,7 @@ import io.chainlink.job.JobAlreadyEndedException;
 import io.chainlink.job.JobNotFoundException;
 import io.chainlink.job.QueueFullException;
 import io.chainlink.job.UnknownPageStartException;
+import io.chainlink.callback.CallbackRefusedException;
 import io.chainlink.policy.PolicyViolationException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Comparator;
@@ -105,6 +106,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
         problem.setTitle("Refused by policy");
         problem.setProperty("errors", e.violations());
+        return problem;
+    }
+
+    /** 403 as a policy refusal: the callback is well formed, and the operator may allow its URL. */
+    @ExceptionHandler(CallbackRefusedException.class)
+    ProblemDetail refusedCallback(CallbackRefusedException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
+        problem.setTitle("Refused by policy");
+        problem.setProperty("errors", List.of(new PolicyViolationException.Violation(e.field(), "allowed-urls", e.getMessage())));
         return problem;
     }
 

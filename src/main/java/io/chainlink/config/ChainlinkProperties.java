@@ -48,6 +48,7 @@ import org.springframework.validation.annotation.Validated;
  *                      ended; then it is deleted. 0 keeps every job
  * @param policy        what stages may ask of the engine, checked at submission (the service-wide policy)
  * @param containment   what every stage's container gets whatever it asks (a pids limit, no new privileges, a CPU weight)
+ * @param callbacks     where job callbacks may go, and how they are retried; none may go anywhere by default
  * @param maxStages     no longer read: the rule moved to {@code chainlink.policy.max-stages}; set, it stops
  *                      the start, so that an operator's bound is not dropped in silence
  */
@@ -77,6 +78,7 @@ public record ChainlinkProperties(
         @DefaultValue("30d") Duration retention,
         @DefaultValue @Valid StagePolicy policy,
         @DefaultValue @Valid Containment containment,
+        @DefaultValue @Valid Callbacks callbacks,
         @Deprecated Integer maxStages) {
 
     public ChainlinkProperties {
@@ -110,6 +112,40 @@ public record ChainlinkProperties(
     public StagePolicy policyFor(String tenant) {
         return clients.stream().filter(c -> c.name().equals(tenant) && c.policy() != null)
                 .map(Client::policy).findFirst().orElse(policy);
+    }
+
+    /**
+     * Job callbacks: off until an operator names where they may go, since the service's POSTs
+     * would otherwise reach whatever a client names, inside the operator's network too.
+     *
+     * @param allowedUrls     URL prefixes a callback's URL must start with (same scheme, host and
+     *                        port; the path starting with the prefix's); empty: every callback is refused
+     * @param maxAttempts     most deliveries of one callback; then it is FAILED
+     * @param retryDelay      the wait before the second delivery; doubled before each later one
+     * @param maxRetryDelay   the longest wait between two deliveries
+     * @param connectTimeout  deadline of connecting to the callback's host
+     * @param responseTimeout deadline of the answer, once connected
+     * @param threads         deliveries under way at once, on threads of their own
+     * @param pollInterval    how often due deliveries are looked for without news from this instance
+     */
+    public record Callbacks(
+            @DefaultValue List<@NotBlank String> allowedUrls,
+            @DefaultValue("5") @Min(1) @Max(20) int maxAttempts,
+            @DefaultValue("2s") Duration retryDelay,
+            @DefaultValue("5m") Duration maxRetryDelay,
+            @DefaultValue("5s") Duration connectTimeout,
+            @DefaultValue("10s") Duration responseTimeout,
+            @DefaultValue("2") @Min(1) @Max(16) int threads,
+            @DefaultValue("5s") Duration pollInterval) {
+
+        public Callbacks {
+            requirePositive("chainlink.callbacks.retry-delay", retryDelay);
+            requirePositive("chainlink.callbacks.max-retry-delay", maxRetryDelay);
+            requirePositive("chainlink.callbacks.connect-timeout", connectTimeout);
+            requirePositive("chainlink.callbacks.response-timeout", responseTimeout);
+            requirePositive("chainlink.callbacks.poll-interval", pollInterval);
+            allowedUrls = List.copyOf(allowedUrls);
+        }
     }
 
     /** Whether the API asks who calls it. */

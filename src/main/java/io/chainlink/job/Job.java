@@ -26,7 +26,30 @@ public record Job(
         String error,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
                 description = "One entry per submitted stage, in order; null in the list of jobs")
-        List<Stage> stages) {
+        List<Stage> stages,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
+                description = "The delivery of the job's callback; null when it has none, and in the list of jobs")
+        Callback callback) {
+
+    /** Where a job's callback stands; its URL and secret are never shown. */
+    @Schema(description = "Where the delivery of a job's callback stands")
+    public record Callback(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) State state,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1",
+                    description = "Deliveries begun, the one under way included") int attempts,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, example = "200",
+                    description = "The HTTP status of the last answer; null before any, or when the last attempt got none")
+            Integer lastStatus) {
+
+        public enum State {
+            /** Waiting for the job to end, or for its next delivery. */
+            PENDING,
+            /** Answered 2xx. */
+            DELIVERED,
+            /** No 2xx answer in chainlink.callbacks.max-attempts deliveries. */
+            FAILED
+        }
+    }
 
     public record Stage(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "0") int index,
@@ -60,11 +83,15 @@ public record Job(
     }
 
     public Job withStages(List<Stage> stages) {
-        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, stages);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, stages, callback);
+    }
+
+    public Job withCallback(Callback callback) {
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, stages, callback);
     }
 
     /** The job without its stages, as lists show it. */
     public Job summary() {
-        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, null);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, null, null);
     }
 }

@@ -32,8 +32,10 @@ public class JobRepository {
             s.idx, s.image, s.status, s.exit_code, s.killed, s.started_at, s.finished_at,
             s.stdout_dropped, s.stderr_dropped, s.output_lost, s.image_ms, s.create_ms, s.start_ms, s.run_ms, s.collect_ms""";
     /** A job with its stages, in one statement: one row a stage (or one for a job without stages). */
-    private static final String FIND = "SELECT j." + JOB_COLUMNS.replace(", ", ", j.") + ", " + STAGE_COLUMNS
-            + " FROM jobs j LEFT JOIN stages s ON s.job_id = j.id WHERE %s ORDER BY s.idx";
+    private static final String CALLBACK_COLUMNS = "c.state, c.attempts, c.last_status";
+    private static final int CALLBACK_COLUMN_COUNT = CALLBACK_COLUMNS.split(",").length;
+    private static final String FIND = "SELECT j." + JOB_COLUMNS.replace(", ", ", j.") + ", " + CALLBACK_COLUMNS + ", " + STAGE_COLUMNS
+            + " FROM jobs j LEFT JOIN callbacks c ON c.job_id = j.id LEFT JOIN stages s ON s.job_id = j.id WHERE %s ORDER BY s.idx";
     private static final String FIND_BY_ID = FIND.formatted("j.id = :id");
     private static final String FIND_BY_PUBLIC_ID = FIND.formatted("j.public_id = :id");
 
@@ -119,8 +121,8 @@ public class JobRepository {
         }
         List<Row> rows = jdbc.sql(sql)
                 .param("id", id)
-                .query((rs, n) -> new Row(n == 0 ? job(new Columns(rs, 1), null) : null,
-                        stage(new Columns(rs, JOB_COLUMN_COUNT + 1))))
+                .query((rs, n) -> new Row(n == 0 ? job(new Columns(rs, 1), null).withCallback(callback(new Columns(rs, JOB_COLUMN_COUNT + 1))) : null,
+                        stage(new Columns(rs, JOB_COLUMN_COUNT + CALLBACK_COLUMN_COUNT + 1))))
                 .list();
         if (rows.isEmpty()) {
             return Optional.empty();
@@ -258,7 +260,16 @@ public class JobRepository {
 
     private static Job job(Columns row, List<Job.Stage> stages) throws SQLException {
         return new Job(row.string(), row.string(), JobStatus.valueOf(row.string()), row.integer(),
-                row.instant(), row.instant(), row.instant(), row.string(), stages);
+                row.instant(), row.instant(), row.instant(), row.string(), stages, null);
+    }
+
+    /** Null for a job without a callback (the LEFT JOIN's empty side). */
+    private static Job.Callback callback(Columns row) throws SQLException {
+        String state = row.string();
+        if (state == null) {
+            return null;
+        }
+        return new Job.Callback(Job.Callback.State.valueOf(state), row.integer(), row.nullableInteger());
     }
 
     /** Null for the job's row of a job without stages (the LEFT JOIN's empty side). */

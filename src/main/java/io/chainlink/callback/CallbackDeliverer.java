@@ -1,0 +1,237 @@
+package io.chainlink.callback;
+
+import io.chainlink.config.ChainlinkProperties;
+import io.chainlink.job.Job;
+import io.chainlink.job.Job.Callback.State;
+import io.chainlink.job.JobEvents;
+import io.chainlink.job.JobRepository;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sends the callbacks of ended jobs, from the database: at start (what a stopped instance left),
+ * when this instance settles a job ({@link JobEvents#settled()}), and every poll interval for
+ * what another instance settled. One thread looks and claims; deliveries run on a pool of
+ * chainlink.callbacks.threads, never on a worker's thread, so a slow receiver delays no job.
+ */
+@Component
+class CallbackDeliverer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(CallbackDeliverer.class);
+    /** While deliveries are under way, the next look comes this soon: one may have scheduled a retry. */
+    private static final Duration BUSY_LOOK = Duration.ofMillis(100);
+    /** Past a claim's deadlines, before another instance may take the delivery as abandoned. */
+    private static final Duration CLAIM_MARGIN = Duration.ofSeconds(30);
+
+    private final CallbackRepository callbacks;
+    private final JobRepository jobs;
+    private final JobEvents events;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final ChainlinkProperties.Callbacks settings;
+    private final Backoff backoff;
+    private final Semaphore free;
+    private ExecutorService senders;
+    private ExecutorService httpThreads;
+    private HttpClient http;
+    private Thread looker;
+    private volatile boolean running;
+
+    CallbackDeliverer(CallbackRepository callbacks, JobRepository jobs, JobEvents events, JsonMapper json, Clock clock,
+                      ChainlinkProperties properties) {
+        this.callbacks = callbacks;
+        this.jobs = jobs;
+        this.events = events;
+        this.json = json;
+        this.clock = clock;
+        this.settings = properties.callbacks();
+        this.backoff = new Backoff(settings.retryDelay(), settings.maxRetryDelay());
+        this.free = new Semaphore(settings.threads());
+    }
+
+    @Override
+    public synchronized void start() {
+        senders = Executors.newFixedThreadPool(settings.threads(), named("chainlink-callback-"));
+        httpThreads = Executors.newFixedThreadPool(2, named("chainlink-callback-http-"));
+        // No redirects: a 3xx would send the signed job to a URL the allowlist never saw.
+        http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER).executor(httpThreads).build();
+        running = true;
+        looker = new Thread(this::look, "chainlink-callbacks");
+        looker.setDaemon(true);
+        looker.start();
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (looker == null) {
+            return;
+        }
+        looker.interrupt();
+        // A delivery cut short stays claimed until its claim runs out, then is sent again: at
+        // least once, as receivers of webhooks expect.
+        senders.shutdownNow();
+        try {
+            senders.awaitTermination(5, TimeUnit.SECONDS);
+            looker.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        httpThreads.shutdownNow();
+        looker = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return looker != null;
+    }
+
+    private void look() {
+        while (running) {
+            try {
+                long seen = events.settled().generation();
+                claimDue();
+                events.settled().awaitAfter(seen, untilNextLook());
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) { // the database away a moment: look again later
+                log.warn("could not look for due callbacks; trying again: {}", e.toString());
+                try {
+                    Thread.sleep(settings.pollInterval().toMillis());
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void claimDue() {
+        int room = free.availablePermits();
+        if (room == 0) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant until = now.plus(settings.connectTimeout()).plus(settings.responseTimeout()).plus(CLAIM_MARGIN);
+        for (CallbackRepository.Due due : callbacks.due(now, room)) {
+            if (!free.tryAcquire()) {
+                return;
+            }
+            boolean handed = false;
+            try {
+                if (callbacks.claim(due, now, until)) {
+                    int attempt = due.attempts() + 1;
+                    senders.execute(() -> {
+                        try {
+                            deliver(due, attempt);
+                        } finally {
+                            free.release();
+                        }
+                    });
+                    handed = true;
+                }
+            } finally {
+                if (!handed) {
+                    free.release();
+                }
+            }
+        }
+    }
+
+    private Duration untilNextLook() {
+        Duration wait = settings.pollInterval();
+        if (free.availablePermits() < settings.threads() && BUSY_LOOK.compareTo(wait) < 0) {
+            wait = BUSY_LOOK;
+        }
+        Optional<Instant> next = callbacks.nextDue();
+        if (next.isPresent()) {
+            Duration untilDue = Duration.between(clock.instant(), next.get());
+            if (untilDue.compareTo(wait) < 0) {
+                wait = untilDue.isNegative() || untilDue.isZero() ? Duration.ofMillis(10) : untilDue;
+            }
+        }
+        return wait;
+    }
+
+    /** One delivery of a claimed callback: attempt is its number, 1 for the first. */
+    private void deliver(CallbackRepository.Due due, int attempt) {
+        try (var context = MDC.putCloseable("job", Long.toString(due.jobId()))) {
+            if (attempt > settings.maxAttempts()) { // counted by an instance that died sending it
+                callbacks.record(due.jobId(), attempt, State.FAILED, null, clock.instant());
+                return;
+            }
+            Optional<Job> job = jobs.find(due.jobId());
+            if (job.isEmpty()) {
+                return; // deleted meanwhile (retention), and its callback with it
+            }
+            Integer status = null;
+            String failure;
+            try {
+                status = send(due, json.writeValueAsBytes(job.get()));
+                failure = status / 100 == 2 ? null : "answered " + status;
+            } catch (IOException e) { // refused, reset, timed out (HttpTimeoutException)
+                failure = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // shutting down: the claim runs out and it is sent again
+            }
+            Instant now = clock.instant();
+            if (failure == null) {
+                callbacks.record(due.jobId(), attempt, State.DELIVERED, status, now);
+                log.info("callback of job {} delivered (attempt {}, status {})", due.jobId(), attempt, status);
+            } else if (attempt >= settings.maxAttempts()) {
+                callbacks.record(due.jobId(), attempt, State.FAILED, status, now);
+                log.warn("callback of job {} failed for good after {} attempts: {}", due.jobId(), attempt, failure);
+            } else {
+                Duration delay = backoff.after(attempt);
+                callbacks.record(due.jobId(), attempt, State.PENDING, status, now.plus(delay));
+                log.info("callback of job {} not delivered (attempt {}: {}); again in {}", due.jobId(), attempt, failure, delay);
+            }
+        } catch (RuntimeException e) { // the database: the claim runs out and it is sent again
+            log.warn("callback of job {} could not be recorded: {}", due.jobId(), e.toString());
+        }
+    }
+
+    /** The answer's status; the answer's body is not read. */
+    private int send(CallbackRepository.Due due, byte[] body) throws IOException, InterruptedException {
+        String timestamp = Long.toString(clock.instant().getEpochSecond());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(due.url()))
+                .timeout(settings.responseTimeout())
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "chainlink-callbacks")
+                .header(Callbacks.SIGNATURE, CallbackSignature.ofBody(due.secret(), body))
+                .header(Callbacks.TIMESTAMP, timestamp)
+                .header(Callbacks.TIMESTAMP_SIGNATURE, CallbackSignature.ofTimestampedBody(due.secret(), timestamp, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,52 @@
+package io.chainlink.callback;
+
+import io.chainlink.config.ChainlinkProperties;
+import io.chainlink.job.Job;
+import java.net.URI;
+import java.time.Clock;
+import org.springframework.stereotype.Service;
+
+/**
+ * Job callbacks, the one door: a submission's callback is checked against
+ * chainlink.callbacks.allowed-urls before anything is stored, then registered with its job;
+ * {@link CallbackDeliverer} sends it once the job has ended.
+ */
+@Service
+public class Callbacks {
+
+    /** HMAC-SHA256 of the body's exact bytes, as issue 27 defines it. */
+    public static final String SIGNATURE = "Chainlink-Signature";
+    /** When the delivery was sent, in seconds since the epoch; not covered by {@link #SIGNATURE}. */
+    public static final String TIMESTAMP = "Chainlink-Timestamp";
+    /** HMAC-SHA256 of {@code timestamp + "." + body}: lets a receiver refuse an old delivery replayed. */
+    public static final String TIMESTAMP_SIGNATURE = "Chainlink-Timestamp-Signature";
+
+    private final CallbackRepository repository;
+    private final Allowlist allowlist;
+    private final Clock clock;
+
+    Callbacks(CallbackRepository repository, ChainlinkProperties properties, Clock clock) {
+        this.repository = repository;
+        this.allowlist = new Allowlist(properties.callbacks().allowedUrls());
+        this.clock = clock;
+    }
+
+    /**
+     * @throws CallbackRefusedException if the operator does not allow callbacks to its URL (none is by default)
+     */
+    public void check(CallbackRequest callback) {
+        URI url = HttpUrl.Check.parse(callback.url());
+        if (url == null || !allowlist.allows(url)) {
+            throw new CallbackRefusedException("callbacks to " + callback.url() + " are not allowed (chainlink.callbacks.allowed-urls)");
+        }
+    }
+
+    /** Stores a checked callback with the job it belongs to; the job view's callback as it now stands. */
+    public Job.Callback register(String publicJobId, CallbackRequest callback) {
+        check(callback);
+        if (!repository.insert(publicJobId, callback, clock.instant())) {
+            throw new IllegalStateException("job " + publicJobId + " is not stored");
+        }
+        return new Job.Callback(Job.Callback.State.PENDING, 0, null);
+    }
+}

@@ -1,0 +1,15 @@
+-- Written to run unchanged on H2 and PostgreSQL.
+-- A job's callback, one at most: stored so that a restart does not lose it. Deleted with its job
+-- (retention) by the cascade. next_attempt_at is also the claim: an instance that takes a delivery
+-- moves it past its own deadlines, so that only a dead sender's delivery becomes due again.
+CREATE TABLE callbacks (
+    job_id          BIGINT        NOT NULL PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+    url             VARCHAR(2048) NOT NULL,
+    secret          VARCHAR(256)  NOT NULL,
+    state           VARCHAR(16)   NOT NULL,
+    attempts        INT           NOT NULL DEFAULT 0,
+    last_status     INT,
+    next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+-- The deliverer's look for due deliveries walks this index.
+CREATE INDEX callbacks_due ON callbacks (state, next_attempt_at);
