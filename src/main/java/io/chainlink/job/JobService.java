@@ -95,8 +95,8 @@ public class JobService implements AutoCloseable {
         queue.added();
         metrics.jobSubmitted();
         events.queued().fire();
-        try (var context = MDC.putCloseable("job", Long.toString(ids.internal()))) {
-            log.debug("job {} queued with {} stages as {}", ids.internal(), stages.size(), ids.external());
+        try (var context = MDC.putCloseable("job", ids.external())) {
+            log.debug("job {} queued with {} stages", ids.external(), stages.size());
         }
         List<Job.Stage> pending = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
@@ -166,7 +166,7 @@ public class JobService implements AutoCloseable {
             case CANCELLED -> {
                 events.settled().fire();
                 metrics.jobFinished(JobStatus.CANCELLED);
-                log.info("job {} cancelled before it ran", internal);
+                log.info("job {} cancelled before it ran", id);
             }
             case REQUESTED -> {
                 events.cancelled().fire();

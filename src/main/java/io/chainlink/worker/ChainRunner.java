@@ -170,7 +170,7 @@ public class ChainRunner implements AutoCloseable {
 
     /** Makes the job's images present; a failure is kept, for {@link #run(Prepared, Abort)} to end the job with. */
     Prepared prepare(ClaimedJob job, Abort abort) {
-        MDC.put("job", Long.toString(job.id())); // also on a pull thread, whose pulls carry it on
+        MDC.put("job", job.publicId()); // also on a pull thread, whose pulls carry it on
         try {
             return new Prepared(job, engine.prepareImages(images(job.stages()), job.tenant(), abort::requested), null);
         } catch (RuntimeException e) {
@@ -186,15 +186,15 @@ public class ChainRunner implements AutoCloseable {
 
     void run(Prepared prepared, Abort abort) {
         ClaimedJob job = prepared.job();
-        MDC.put("job", Long.toString(job.id()));
+        MDC.put("job", job.publicId());
         Run run = new Run();
         Ending ending = Ending.error("internal error");
         try {
-            log.info("job {} running (attempt {})", job.id(), job.attempt());
+            log.info("job {} running (attempt {})", job.publicId(), job.attempt());
             if (prepared.failure() != null) {
                 throw prepared.failure();
             }
-            run.volume = engine.newVolume(job.id());
+            run.volume = engine.newVolume(job.publicId());
             ending = runStages(job, prepared.images(), run, abort);
         } catch (EngineUnavailableException e) {
             availability.reportDown(e.getMessage());
@@ -202,7 +202,7 @@ public class ChainRunner implements AutoCloseable {
         } catch (EngineException e) {
             ending = Ending.error(e.getMessage());
         } catch (RuntimeException e) {
-            log.error("job {} broke", job.id(), e);
+            log.error("job {} broke", job.publicId(), e);
             ending = Ending.error("internal error: " + e);
         } finally {
             MDC.remove("stage");
@@ -221,12 +221,12 @@ public class ChainRunner implements AutoCloseable {
                 ending = new Ending(JobStatus.CANCELLED, null);
             } else if (abort.reason() == Abort.Reason.SHUTDOWN) {
                 if (interruption.runsAgain(job.attempt()) && lifecycle.requeueOwned(job.id(), instance.id())) {
-                    log.info("job {} interrupted by the shutdown; queued to run again", job.id());
+                    log.info("job {} interrupted by the shutdown; queued to run again", job.publicId());
                     return;
                 }
                 ending = Ending.error(interruption.error(job.attempt()));
             } else if (!run.stageBegan && availability.isDown() && lifecycle.release(job.id(), instance.id())) {
-                log.info("job {} back in the queue until the engine answers", job.id());
+                log.info("job {} back in the queue until the engine answers", job.publicId());
                 return;
             }
             if (ending.status() != JobStatus.CANCELLED && lifecycle.isCancelRequested(job.id())) {
@@ -235,13 +235,13 @@ public class ChainRunner implements AutoCloseable {
             if (lifecycle.settle(job.id(), instance.id(), ending.status(), ending.error(), clock.instant())) {
                 events.settled().fire();
                 metrics.jobFinished(ending.status());
-                log.info("job {} {}{}", job.id(), ending.status(), ending.error() == null ? "" : ": " + ending.error());
+                log.info("job {} {}{}", job.publicId(), ending.status(), ending.error() == null ? "" : ": " + ending.error());
             } else {
-                log.warn("job {} was no longer this instance's when it ended {}; left as it was", job.id(), ending.status());
+                log.warn("job {} was no longer this instance's when it ended {}; left as it was", job.publicId(), ending.status());
             }
         } catch (RuntimeException e) {
             // No worker runs it now, so the heartbeat stops renewing its lease, and a recovery ends it.
-            log.error("job {} could not be settled as {}; its lease runs out and a recovery ends it", job.id(), ending.status(), e);
+            log.error("job {} could not be settled as {}; its lease runs out and a recovery ends it", job.publicId(), ending.status(), e);
         }
     }
 
@@ -262,7 +262,7 @@ public class ChainRunner implements AutoCloseable {
                 } catch (EngineException e) {
                     // Made while the stage before ran, perhaps through a blip of the engine's: once more, now.
                     log.info("job {} stage {}: its container could not be created ahead ({}); creating it now",
-                            job.id(), index, e.getMessage());
+                            job.publicId(), index, e.getMessage());
                 }
             }
             if (created == null) {
@@ -290,7 +290,7 @@ public class ChainRunner implements AutoCloseable {
     private Created create(ClaimedJob job, int index, Run run) {
         long began = System.nanoTime();
         try {
-            return new Created(engine.create(job.id(), index, job.stages().get(index), run.volume), since(began));
+            return new Created(engine.create(job.publicId(), index, job.stages().get(index), run.volume), since(began));
         } catch (EngineUnavailableException e) {
             throw e;
         } catch (EngineException e) {
@@ -358,9 +358,9 @@ public class ChainRunner implements AutoCloseable {
         if (lifecycle.endStage(job.id(), index, end)) {
             metrics.stageEnded(status, Duration.between(started, end.finishedAt()), timings);
         } else {
-            log.warn("job {} stage {} was no longer running when it ended {}; left as it was", job.id(), index, status);
+            log.warn("job {} stage {} was no longer running when it ended {}; left as it was", job.publicId(), index, status);
         }
-        log.info("job {} stage {} {} (exit {}{})", job.id(), index, status, outcome.exitCode(),
+        log.info("job {} stage {} {} (exit {}{})", job.publicId(), index, status, outcome.exitCode(),
                 outcome.killed() ? ", killed at its timeout" : "");
         return end;
     }

@@ -243,7 +243,7 @@ class ChainRunnerTest {
         Abort abort = new Abort();
         FakeEngine cancelsOnCreate = new FakeEngine() {
             @Override
-            public String create(long job, int stage, StageSpec spec, String volume) {
+            public String create(String job, int stage, StageSpec spec, String volume) {
                 String container = super.create(job, stage, spec, volume);
                 abort.request(Abort.Reason.CANCEL, this);
                 return container;
