@@ -84,7 +84,8 @@ public class JobController {
         return job.status().isTerminal() ? ResponseEntity.ok(job) : ResponseEntity.accepted().body(job);
     }
 
-    @Operation(operationId = "listJobs", summary = "Jobs, newest first", description = "Pass the last id of a page as after= to get the next page")
+    @Operation(operationId = "listJobs", summary = "Jobs, newest first", description = "Pass the last id of a page as after= to get the"
+            + " next page. An after that names none of the caller's jobs answers 400, a problem whose errors name after")
     @ApiResponse(responseCode = "200", description = "A page of jobs")
     @GetMapping
     public JobPage list(@Parameter(hidden = true) Caller caller,
@@ -92,7 +93,8 @@ public class JobController {
                         @RequestParam Optional<String> tenant,
                         @RequestParam Optional<JobStatus> status,
                         @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
-                        @Parameter(description = "Only jobs older than this one: the next of the previous page",
+                        @Parameter(description = "Only jobs older than this one: the next of the previous page; one that names none of"
+                                + " the caller's jobs answers 400",
                                 schema = @Schema(type = "string", format = "uuid")) @RequestParam Optional<String> after) {
         List<Job> page = jobs.list(caller, tenant, status, limit, after).stream().map(Job::summary).toList();
         String next = page.size() == limit ? page.get(page.size() - 1).id() : null;
