@@ -4,6 +4,7 @@ import io.chainlink.auth.Caller;
 import io.chainlink.config.ChainlinkProperties;
 import io.chainlink.job.Job;
 import io.chainlink.job.JobService;
+import io.chainlink.job.JobWaits;
 import io.chainlink.job.JobStatus;
 import io.chainlink.job.LogStream;
 import io.chainlink.job.StageResult;
@@ -21,9 +22,10 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,6 +35,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 
 @Tag(name = "jobs", description = "Queue chains of containers, follow them, read their results and logs, cancel them")
 @RestController
@@ -47,28 +50,60 @@ public class JobController {
         this.properties = properties;
     }
 
-    @Operation(operationId = "submitJob", summary = "Queue a chain; it runs later, on a worker")
+    @Operation(operationId = "submitJob", summary = "Queue a chain; it runs later, on a worker",
+            description = "With wait=N, answers 200 once the job has ended, if it ends within N seconds; otherwise 202 as without it")
+    @ApiResponse(responseCode = "200", description = "Ended within wait= seconds; Location names the job",
+            headers = @Header(name = "Location", description = "The job's path", schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Job.class)))
     @ApiResponse(responseCode = "202", description = "Queued; Location names the job",
-            headers = @Header(name = "Location", description = "The job's path", schema = @Schema(type = "string")))
+            headers = @Header(name = "Location", description = "The job's path", schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Job.class)))
     @ApiResponse(responseCode = "413", ref = OpenApiConfiguration.CONTENT_TOO_LARGE)
     @ApiResponse(responseCode = "415", ref = OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE)
     @ApiResponse(responseCode = "503", ref = OpenApiConfiguration.QUEUE_FULL)
     @ApiResponse(responseCode = "429", ref = OpenApiConfiguration.QUOTA_EXCEEDED)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Job> submit(@Parameter(hidden = true) Caller caller, @Valid @RequestBody JobSubmission submission) {
+    public Object submit(@Parameter(hidden = true) Caller caller, @Valid @RequestBody JobSubmission submission,
+                         @Parameter(description = "Seconds to wait for the job to end before answering (at most 60)")
+                         @RequestParam(defaultValue = "0") @Min(0) @Max(60) int wait) {
         Job job = jobs.submit(caller, submission.toSpecs(properties.defaults()));
-        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
+        URI location = URI.create("/api/v1/jobs/" + job.id());
+        if (wait == 0) {
+            return ResponseEntity.accepted().location(location).body(job);
+        }
+        return whenEnded(caller, job.id(), wait, ended -> ResponseEntity.ok().location(location).body(ended),
+                now -> ResponseEntity.accepted().location(location).body(now));
+    }
+
+    /**
+     * An answer made when the job ends, or after {@code wait} seconds as it stands then, holding no
+     * request thread meanwhile; at once, as it stands, when the service holds all the waiters it may.
+     */
+    private Object whenEnded(Caller caller, String id, int wait, Function<Job, ResponseEntity<Job>> ended,
+                             Function<Job, ResponseEntity<Job>> notYet) {
+        DeferredResult<ResponseEntity<Job>> answer = new DeferredResult<>(TimeUnit.SECONDS.toMillis(wait));
+        Optional<JobWaits.Registration> waiting = jobs.onEnd(caller, id, job -> answer.setResult(ended.apply(job)));
+        if (waiting.isEmpty()) {
+            Job now = jobs.find(caller, id);
+            return now.status().isTerminal() ? ended.apply(now) : notYet.apply(now);
+        }
+        answer.onCompletion(waiting.get()::cancel);
+        answer.onTimeout(() -> answer.setResult(notYet.apply(jobs.find(caller, id))));
+        answer.onError(failure -> waiting.get().cancel());
+        return answer;
     }
 
     @Operation(operationId = "getJob", summary = "A job and its stages' status",
             description = "With wait=N, answers when the job has ended, or after N seconds as it stands then")
-    @ApiResponse(responseCode = "200", description = "The job")
+    @ApiResponse(responseCode = "200", description = "The job",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Job.class)))
     @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
     @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Job job(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id,
-                   @Parameter(description = "Seconds to wait for the job to end (at most 60)")
-                   @RequestParam(defaultValue = "0") @Min(0) @Max(60) int wait) throws InterruptedException {
-        return wait == 0 ? jobs.find(caller, id) : jobs.awaitEnd(caller, id, Duration.ofSeconds(wait));
+    public Object job(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id,
+                      @Parameter(description = "Seconds to wait for the job to end (at most 60)")
+                      @RequestParam(defaultValue = "0") @Min(0) @Max(60) int wait) {
+        // The status read every client polls stays a plain answer: only a wait goes asynchronous.
+        return wait == 0 ? jobs.find(caller, id) : whenEnded(caller, id, wait, ResponseEntity::ok, ResponseEntity::ok);
     }
 
     @Operation(operationId = "cancelJob", summary = "Cancel a job", description = "A queued job ends CANCELLED at once. A running one has its"

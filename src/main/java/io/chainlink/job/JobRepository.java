@@ -80,6 +80,12 @@ public class JobRepository {
     public record Owned(long id, String tenant) {
     }
 
+    /** Which of these jobs have ended. */
+    public List<Long> endedAmong(List<Long> jobs) {
+        return jdbc.sql("SELECT id FROM jobs WHERE id IN (:ids) AND status NOT IN ('QUEUED', 'RUNNING')")
+                .param("ids", jobs).query(Long.class).list();
+    }
+
     /** The job with this public id, by its internal id and tenant; empty for an unknown one or a string that is no UUID. */
     public Optional<Owned> owned(String publicId) {
         return uuid(publicId).flatMap(id -> jdbc.sql("SELECT id, tenant FROM jobs WHERE public_id = :publicId").param("publicId", id)

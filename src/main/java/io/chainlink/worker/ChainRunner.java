@@ -233,7 +233,7 @@ public class ChainRunner implements AutoCloseable {
                 ending = new Ending(JobStatus.CANCELLED, null); // asked for while it ended otherwise: the client's word stands
             }
             if (lifecycle.settle(job.id(), instance.id(), ending.status(), ending.error(), clock.instant())) {
-                events.settled().fire();
+                events.ended(job.id());
                 metrics.jobFinished(ending.status());
                 log.info("job {} {}{}", job.publicId(), ending.status(), ending.error() == null ? "" : ": " + ending.error());
             } else {

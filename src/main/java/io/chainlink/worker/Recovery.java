@@ -112,7 +112,7 @@ public class Recovery implements SmartLifecycle {
     private void settle(Expired job, JobStatus outcome, String error) {
         if (lifecycle.settleExpired(job.id(), outcome, error, clock.instant())) {
             log.warn("job {} lost its instance; ended {}", job.publicId(), outcome);
-            events.settled().fire();
+            events.ended(job.id());
             metrics.jobFinished(outcome);
         }
     }

@@ -49,6 +49,15 @@ class GeneratedJavaClientTest extends EngineTest {
     }
 
     @Test
+    void aSubmissionThatWaitsAnswersWithTheEndedJob() throws ApiException {
+        Job ended = jobs.submitJob(new JobSubmission().stages(List.of(
+                new StageRequest().image(IMAGE).entrypoint(new Entrypoint(List.of("echo", "waited"))))), 30);
+
+        assertThat(ended.getStatus()).as(ended.getError()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ended.getStages()).extracting(Stage::getExitCode).containsExactly(0);
+    }
+
+    @Test
     void wholeJobRunsWithTypedResultsAndLogs() throws ApiException {
         Job submitted = jobs.submitJob(new JobSubmission()
                 .environ(Map.of("GREETING", "hello"))
@@ -60,7 +69,7 @@ class GeneratedJavaClientTest extends EngineTest {
                         new StageRequest().image(IMAGE)
                                 .entrypoint(new Entrypoint("sh -c 'test \"$(cat /job/answer)\" = 42'"))
                                 .memory(new MemoryLimit(67108864L))
-                                .logs(false))));
+                                .logs(false))), null);
         assertThat(submitted.getStatus()).isEqualTo(JobStatus.QUEUED);
 
         Job ended = endOf(submitted.getId());
@@ -91,7 +100,7 @@ class GeneratedJavaClientTest extends EngineTest {
     @Test
     void stageKilledAtItsTimeoutReadsAsKilled() throws ApiException {
         UUID id = jobs.submitJob(new JobSubmission().stages(List.of(
-                new StageRequest().image(IMAGE).entrypoint(new Entrypoint("sleep 30")).timeout(0.5)))).getId();
+                new StageRequest().image(IMAGE).entrypoint(new Entrypoint("sleep 30")).timeout(0.5))), null).getId();
 
         assertThat(endOf(id).getStatus()).isEqualTo(JobStatus.FAILED);
         StageResult result = jobs.getResults(id).get(0);
@@ -103,7 +112,7 @@ class GeneratedJavaClientTest extends EngineTest {
     void runningJobIsCancelled() throws ApiException {
         UUID id = jobs.submitJob(new JobSubmission().stages(List.of(
                 new StageRequest().image(IMAGE).entrypoint(new Entrypoint(List.of("sleep", "30"))),
-                new StageRequest().image(IMAGE).entrypoint(new Entrypoint("true"))))).getId();
+                new StageRequest().image(IMAGE).entrypoint(new Entrypoint("true")))), null).getId();
         await(id, "its first stage runs", job -> job.getStages().get(0).getStatus() == StageStatus.RUNNING);
 
         ApiResponse<Job> answer = jobs.cancelJobWithHttpInfo(id);
@@ -116,7 +125,7 @@ class GeneratedJavaClientTest extends EngineTest {
     @Test
     void badSubmissionIsATypedProblemNamingItsField() throws IOException {
         ApiException refused = catchThrowableOfType(ApiException.class, () -> jobs.submitJob(new JobSubmission()
-                .stages(List.of(new StageRequest().image(IMAGE).memory(new MemoryLimit("lots"))))));
+                .stages(List.of(new StageRequest().image(IMAGE).memory(new MemoryLimit("lots")))), null));
 
         assertThat(refused.getCode()).isEqualTo(400);
         Problem problem = problem(refused);
