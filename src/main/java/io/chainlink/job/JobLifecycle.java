@@ -103,11 +103,12 @@ public class JobLifecycle {
                         "started_at = :now, owner = :owner, lease_until = :lease, attempt = attempt + 1", "",
                         Map.of("now", utc(now), "owner", owner, "lease", utc(leaseUntil)))) {
                     try {
-                        var claimed = jdbc.sql("SELECT attempt, public_id FROM jobs WHERE id = :id").param("id", id)
+                        // The stages read after the row: a read inside the row mapper would hold a second connection.
+                        ClaimedJob claimed = jdbc.sql("SELECT attempt, public_id FROM jobs WHERE id = :id").param("id", id)
                                 .query((rs, n) -> new ClaimedJob(id, rs.getObject("public_id", UUID.class).toString(), tenant,
-                                        rs.getInt("attempt"), specsOf(id)))
+                                        rs.getInt("attempt"), List.of()))
                                 .single();
-                        return Optional.of(claimed);
+                        return Optional.of(new ClaimedJob(id, claimed.publicId(), tenant, claimed.attempt(), specsOf(id)));
                     } catch (RuntimeException e) {
                         settle(id, owner, JobStatus.ERROR, "the job's stored stages could not be read: " + e.getMessage(), now);
                         throw e;
