@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -126,10 +127,23 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(badSubmission(problems));
     }
 
-    /** {@code limit=0}, {@code wait=61}: a query parameter out of its bounds, named. */
+    /**
+     * {@code limit=0}, {@code wait=61}: a query parameter out of its bounds, named. A method with
+     * bounded parameters has its body validated here too ({@code POST /jobs?wait=}): a body's
+     * errors name its fields, as {@link #handleMethodArgumentNotValid} does.
+     */
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> body = e.getParameterValidationResults().stream()
+                .filter(result -> result instanceof ParameterErrors)
+                .flatMap(result -> ((ParameterErrors) result).getFieldErrors().stream())
+                .map(error -> new FieldProblem(error.getField(), error.getDefaultMessage()))
+                .sorted(Comparator.comparing(FieldProblem::field))
+                .toList();
+        if (!body.isEmpty()) {
+            return ResponseEntity.badRequest().body(badSubmission(body));
+        }
         List<FieldProblem> problems = e.getParameterValidationResults().stream()
                 .flatMap(result -> result.getResolvableErrors().stream()
                         .map(error -> new FieldProblem(result.getMethodParameter().getParameterName(),
