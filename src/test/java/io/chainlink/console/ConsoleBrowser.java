@@ -28,7 +28,7 @@ final class ConsoleBrowser {
     private ConsoleBrowser() {
     }
 
-    /** Installs the driver's packages (once per run; npm ci is quick when they are there) and drives the console. */
+    /** Installs the driver's pinned packages (npm ci, from npm's cache after the first time) and drives the console. */
     static String drive(Map<String, String> environment, String... arguments) throws IOException, InterruptedException {
         if (!Files.isExecutable(CHROMIUM)) {
             fail("The console's browser test needs Debian's Chromium at " + CHROMIUM
@@ -38,10 +38,8 @@ final class ConsoleBrowser {
         for (String file : List.of("package.json", "package-lock.json", "drive-console.mjs")) {
             Files.copy(PROGRAM.resolve(file), PROJECT.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!Files.isDirectory(PROJECT.resolve("node_modules/playwright-core"))) {
-            run("install", Duration.ofMinutes(5), Map.of(),
-                    "npm", "ci", "--prefer-offline", "--no-audit", "--no-fund", "--no-update-notifier");
-        }
+        run("install", Duration.ofMinutes(5), Map.of(),
+                "npm", "ci", "--prefer-offline", "--no-audit", "--no-fund", "--no-update-notifier");
         List<String> command = new ArrayList<>(List.of("node", "drive-console.mjs"));
         command.addAll(List.of(arguments));
         return run("drive-" + arguments[0], Duration.ofMinutes(3), environment, command.toArray(String[]::new));

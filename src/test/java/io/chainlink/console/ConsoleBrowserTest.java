@@ -33,10 +33,11 @@ class ConsoleBrowserTest extends EngineTest {
         awaitEnd(quick);
         String running = submit("""
                 {"stages": [{"image": "IMAGE", "networking": false, "timeout": 120, "entrypoint": ["sh", "-c",
-                  "echo long job started; i=0; while [ $i -lt 60 ]; do i=$((i+1)); echo tick $i; head -c 16384 /dev/zero | tr '\\\\0' .; echo; sleep 1; done"]}]}""");
+                  "echo long job started; i=0; while [ $i -lt 60 ]; do i=$((i+1)); echo tick $i; head -c 16000 /dev/zero | tr '\\\\0' .; echo; sleep 1; done"]}]}""");
         // A running stage's output becomes readable 64 KiB at a time, and only its head, the first
-        // half of chainlink.log-limit (StageLogWriter): each tick comes with 16 KiB, so a new
-        // piece reaches the console every few seconds while it runs, and the head holds them all.
+        // half of chainlink.log-limit (StageLogWriter): each tick comes with a 16 kB line (one engine
+        // entry; it splits longer ones), so a new piece reaches the console every few seconds while
+        // it runs, and the head holds them all.
         awaitStage(running, 0, "RUNNING");
 
         String said = ConsoleBrowser.drive(Map.of("CONSOLE_SUBMIT_TOKEN", CS101, "CONSOLE_ADMIN_TOKEN", ADMIN,
