@@ -679,7 +679,12 @@
     $('filters').addEventListener('submit', (event) => {
       event.preventDefault();
       newer = [];
-      location.hash = listHash({ status: $('filter-status').value, tenant: admin ? $('filter-tenant').value.trim() : '' });
+      const wanted = listHash({ status: $('filter-status').value, tenant: admin ? $('filter-tenant').value.trim() : '' });
+      if (location.hash === wanted) {
+        route(); // the same filters again: read the page again
+      } else {
+        location.hash = wanted;
+      }
     });
     window.addEventListener('hashchange', route);
     if (token() !== null) {
