@@ -134,7 +134,10 @@ class Chainlink:
             while job["status"] not in TERMINAL:
                 job = await loop.run_in_executor(executor, self._poll, job, waiting)
         except BaseException:
-            executor.submit(self._cancel_quietly, job)
+            try:
+                executor.submit(self._cancel_quietly, job)
+            except RuntimeError:  # the pool was closed meanwhile: nothing can send the cancel
+                pass
             raise
         return await loop.run_in_executor(executor, self._results, job)
 

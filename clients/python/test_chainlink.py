@@ -169,6 +169,64 @@ class Asynchronous(unittest.TestCase):
             asyncio.run(Chainlink([{"image": "no-such-image:2.71828"}]).run_async())
 
 
+class Interruptions(unittest.TestCase):
+    """A run nobody waits for any more cancels its job, so it does not hold a worker to its timeout."""
+
+    def setUp(self):
+        self.service = Chainlink([])
+        self.before = self.newest_job_id()
+
+    def newest_job_id(self):
+        jobs = self.service._call("GET", "/api/v1/jobs?limit=1")["jobs"]
+        return jobs[0]["id"] if jobs else None
+
+    def await_running_job(self):
+        """The job the run under test submitted, once its stage runs (this suite runs one at a time)."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            jobs = self.service._call("GET", "/api/v1/jobs?limit=1")["jobs"]
+            if jobs and jobs[0]["id"] != self.before and jobs[0]["status"] == "RUNNING":
+                return jobs[0]["id"]
+            time.sleep(0.1)
+        self.fail("no new job ran within 60 s")
+
+    def await_end(self, job_id):
+        job = {"id": job_id, "status": None}
+        for _ in range(4):
+            job = self.service._call("GET", "/api/v1/jobs/{}?wait=30".format(job_id))
+            if job["status"] in chainlink.TERMINAL:
+                break
+        return job["status"]
+
+    def test_a_cancelled_run_async_task_cancels_its_job(self):
+        async def cancelled():
+            loop = asyncio.get_running_loop()
+            task = asyncio.ensure_future(Chainlink([stage("sleep", "60")]).run_async({}))
+            job_id = await loop.run_in_executor(None, self.await_running_job)
+            task.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await task
+            return job_id
+
+        job_id = asyncio.run(cancelled())
+        self.assertEqual(self.await_end(job_id), "CANCELLED")
+
+    def test_an_interrupted_run_cancels_its_job(self):
+        polls = []
+
+        def interrupted(chain, job, waiting):
+            # The first wait sees the job run; the next is interrupted, as by Ctrl-C.
+            if polls:
+                raise KeyboardInterrupt()
+            polls.append(self.await_running_job())
+            return job
+
+        with mock.patch.object(Chainlink, "_poll", interrupted):
+            with self.assertRaises(KeyboardInterrupt):
+                Chainlink([stage("sleep", "60")]).run({})
+        self.assertEqual(self.await_end(polls[0]), "CANCELLED")
+
+
 class ServiceRefusals(unittest.TestCase):
 
     def test_a_privileged_stage_is_refused_by_the_default_policy_with_the_problem(self):
