@@ -235,8 +235,11 @@ class _Waiting:
 
     def answered(self, held):
         self.outage_since = None
-        self.pause = 0.0 if held else min(LONGEST_PAUSE, max(FIRST_PAUSE, self.pause * 2))
-        time.sleep(self.pause)
+        if held:
+            self.pause = 0.0
+        else:
+            self.pause = min(LONGEST_PAUSE, max(FIRST_PAUSE, self.pause * 2))
+            time.sleep(self.pause)
 
     def outage(self, failed):
         now = time.monotonic()

@@ -227,6 +227,57 @@ class Interruptions(unittest.TestCase):
         self.assertEqual(self.await_end(polls[0]), "CANCELLED")
 
 
+class WaitingThroughAnswersGivenByHand(unittest.TestCase):
+    """The wait loop against answers scripted here in place of the service's, and no real pauses."""
+
+    def run_through(self, *answers):
+        answers = list(answers)
+        self.calls = []
+        self.pauses = []
+
+        def call(chain, method, path, body=None, timeout=None):
+            self.calls.append(method + " " + path)
+            answer = answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+
+        with mock.patch.object(Chainlink, "_call", call), mock.patch("chainlink.time.sleep", self.pauses.append):
+            return Chainlink([stage("true")]).run({})
+
+    @staticmethod
+    def job(status):
+        return {"id": "01a2", "status": status}
+
+    def test_a_wait_answered_at_once_pauses_before_the_next_growing_each_time(self):
+        results = self.run_through(self.job("QUEUED"), self.job("RUNNING"), self.job("RUNNING"),
+                                   self.job("RUNNING"), self.job("SUCCEEDED"), [])
+        self.assertEqual(results, [])
+        self.assertEqual(self.pauses, [0.25, 0.5, 1.0])
+        self.assertEqual(self.calls, ["POST /api/v1/jobs"] + ["GET /api/v1/jobs/01a2?wait=30"] * 4
+                         + ["GET /api/v1/jobs/01a2/results"])
+
+    def test_a_service_away_for_a_while_is_asked_again(self):
+        unreachable = chainlink.ServiceUnreachable("connection refused")
+        unavailable = chainlink.ServiceError("GET", "/api/v1/jobs/01a2", 503, None, "")
+        results = self.run_through(self.job("QUEUED"), unreachable, unavailable, self.job("FAILED"), [])
+        self.assertEqual(results, [])
+        self.assertEqual(self.pauses, [0.25, 0.5])
+
+    def test_a_service_away_too_long_raises_and_the_job_is_cancelled(self):
+        unreachable = chainlink.ServiceUnreachable("connection refused")
+        with mock.patch("chainlink.OUTAGE_SECONDS", -1):
+            with self.assertRaises(chainlink.ServiceUnreachable):
+                self.run_through(self.job("QUEUED"), unreachable, unreachable, unreachable)
+        self.assertEqual(self.calls[-1], "POST /api/v1/jobs/01a2/cancel")
+
+    def test_a_refusal_while_waiting_raises_at_once(self):
+        gone = chainlink.ServiceError("GET", "/api/v1/jobs/01a2", 404, {"status": 404}, "")
+        with self.assertRaises(chainlink.ServiceError):
+            self.run_through(self.job("QUEUED"), gone, None)
+        self.assertEqual(self.pauses, [])
+
+
 class ServiceRefusals(unittest.TestCase):
 
     def test_a_privileged_stage_is_refused_by_the_default_policy_with_the_problem(self):
