@@ -128,7 +128,7 @@ public class JobController {
             description = "With follow=true, streams the log as the stage writes it and ends when the stage ends;"
                     + " a stage not yet started is waited for, one that has ended gives its stored log. Output past the"
                     + " first half of chainlink.log-limit comes when the stage ends, as stored. With Accept:"
-                    + " text/event-stream the follow is Server-Sent Events: one data: event a line, then an event end"
+                    + " text/event-stream (and not text/plain) the follow is Server-Sent Events: one data: event a line, then an event end"
                     + " whose data is the stage's status (or an event timeout after chainlink.follow.timeout).")
     @ApiResponse(responseCode = "200", description = "The stream as stored, or as it is written (follow=true)",
             content = {@Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")),
@@ -153,7 +153,9 @@ public class JobController {
                      HttpServletResponse response) throws IOException {
         LogStream which = LogStream.of(stream);
         if (follow) {
-            boolean events = accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE);
+            // A generated client accepts every type the document names: text/plain wins for it.
+            boolean events = accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE)
+                    && !accept.contains(MediaType.TEXT_PLAIN_VALUE);
             ResponseBodyEmitter emitter = followers.follow(caller, id, index, which, events)
                     .orElseThrow(() -> new LogsNotKeptException(id, index));
             return ResponseEntity.ok()
