@@ -4,6 +4,7 @@ import io.chainlink.auth.ForbiddenException;
 import io.chainlink.job.QuotaExceededException;
 import io.chainlink.job.JobAlreadyEndedException;
 import io.chainlink.job.JobNotFoundException;
+import io.chainlink.follow.TooManyFollowersException;
 import io.chainlink.job.QueueFullException;
 import io.chainlink.job.UnknownPageStartException;
 import io.chainlink.policy.PolicyViolationException;
@@ -92,6 +93,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(QueueFullException.class)
     ResponseEntity<ProblemDetail> queueFull(QueueFullException e) {
         return comeBack(HttpStatus.SERVICE_UNAVAILABLE, 1, e.getMessage());
+    }
+
+    @ExceptionHandler(TooManyFollowersException.class)
+    ResponseEntity<ProblemDetail> tooManyFollowers(TooManyFollowersException e) {
+        return comeBack(HttpStatus.SERVICE_UNAVAILABLE, 5, e.getMessage());
     }
 
     /** A refusal that passes: the problem, with how many seconds to wait before trying again. */
