@@ -13,9 +13,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * A request about one job (its view, cancel, results, a stage's log) logs with the job's public id
- * ({@code jobId}), and the stage's index, in the MDC: a cancel's lines and a failed request's error
- * carry them too. The worker's lines carry the internal number ({@code job}) instead, which the
- * request does not know without a look in the database.
+ * ({@code job}), and the stage's index, in the MDC, as the worker's lines do: a cancel's lines and a
+ * failed request's error carry them too.
  */
 @Component
 class JobLogContextFilter extends OncePerRequestFilter {
@@ -32,14 +31,14 @@ class JobLogContextFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        MDC.put("jobId", path.group(1));
+        MDC.put("job", path.group(1));
         if (path.group(2) != null) {
             MDC.put("stage", Integer.toString(Integer.parseInt(path.group(2))));
         }
         try {
             chain.doFilter(request, response);
         } finally {
-            MDC.remove("jobId");
+            MDC.remove("job");
             MDC.remove("stage");
         }
     }

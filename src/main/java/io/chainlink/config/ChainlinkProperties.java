@@ -48,6 +48,8 @@ import org.springframework.validation.annotation.Validated;
  *                      ended; then it is deleted. 0 keeps every job
  * @param policy        what stages may ask of the engine, checked at submission (the service-wide policy)
  * @param containment   what every stage's container gets whatever it asks (a pids limit, no new privileges, a CPU weight)
+ * @param maxWaiters    most clients waiting at once for jobs to end ({@code ?wait=}), held without a
+ *                      thread each; past it a wait answers at once
  * @param callbacks     where job callbacks may go, and how they are retried; none may go anywhere by default
  * @param maxStages     no longer read: the rule moved to {@code chainlink.policy.max-stages}; set, it stops
  *                      the start, so that an operator's bound is not dropped in silence
@@ -78,6 +80,7 @@ public record ChainlinkProperties(
         @DefaultValue("30d") Duration retention,
         @DefaultValue @Valid StagePolicy policy,
         @DefaultValue @Valid Containment containment,
+        @DefaultValue("1000") @Min(0) @Max(100000) int maxWaiters,
         @DefaultValue @Valid Callbacks callbacks,
         @Deprecated Integer maxStages) {
 

@@ -28,11 +28,14 @@ public interface ContainerEngine {
      */
     Optional<Map<String, Duration>> checkImages(Map<String, PullPolicy> images, String tenant);
 
-    /** Names a new volume for a job's {@code /job}: {@link #create} makes it with the first container that mounts it. */
-    String newVolume(long job);
+    /**
+     * Names a new volume for a job's {@code /job}: {@link #create} makes it with the first container
+     * that mounts it. Jobs are named by their public id here and below, as the engine's labels show them.
+     */
+    String newVolume(String job);
 
     /** Creates (does not start) a stage's container, and the job's volume if it is not there yet; returns its id. */
-    String create(long job, int stage, StageSpec spec, String volume);
+    String create(String job, int stage, StageSpec spec, String volume);
 
     /** Starts a created container. */
     void start(String container);
@@ -53,11 +56,11 @@ public interface ContainerEngine {
     void remove(java.util.List<String> containers, String volume);
 
     /** Removes whatever a job left behind, found by its labels; false if the engine could not be asked. */
-    boolean removeLeftovers(long job);
+    boolean removeLeftovers(String job);
 
     /**
      * Removes every container and volume the service made whose job {@code removable} names, of
      * the jobs found on the engine; false if the engine could not be asked.
      */
-    boolean sweep(java.util.function.UnaryOperator<java.util.List<Long>> removable);
+    boolean sweep(java.util.function.UnaryOperator<java.util.List<String>> removable);
 }

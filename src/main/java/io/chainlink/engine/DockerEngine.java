@@ -91,13 +91,13 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     }
 
     @Override
-    public String newVolume(long job) {
+    public String newVolume(String job) {
         // Made, with its labels, by the engine with the job's first container: one call fewer per job.
         return "chainlink-job-" + job + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     @Override
-    public String create(long job, int stage, StageSpec spec, String volume) {
+    public String create(String job, int stage, StageSpec spec, String volume) {
         boolean open = !openVolumes.contains(volume) && runsAsNonRoot(spec);
         String container = calls.call("create stage " + stage + "'s container",
                 () -> ContainerSettings.createCommand(engine.client(), labels(job), stage, spec, volume, containment)
@@ -148,7 +148,7 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
         return !name.equals("0") && !name.equals("root");
     }
 
-    private Labels labels(long job) {
+    private Labels labels(String job) {
         return new Labels(store.value(), job);
     }
 
@@ -271,12 +271,12 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     }
 
     @Override
-    public boolean removeLeftovers(long job) {
+    public boolean removeLeftovers(String job) {
         return sweeper.removeJob(store.value(), job);
     }
 
     @Override
-    public boolean sweep(java.util.function.UnaryOperator<List<Long>> removable) {
+    public boolean sweep(java.util.function.UnaryOperator<List<String>> removable) {
         return sweeper.sweep(store.value(), removable);
     }
 

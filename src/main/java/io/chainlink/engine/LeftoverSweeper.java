@@ -81,9 +81,9 @@ public class LeftoverSweeper {
     }
 
     /** Removes whatever carries a job's labels in this store; false if the engine could not be asked. */
-    public boolean removeJob(String store, long job) {
+    public boolean removeJob(String store, String job) {
         try {
-            Map<String, String> labels = Map.of(Labels.STORE, store, Labels.JOB, Long.toString(job));
+            Map<String, String> labels = Map.of(Labels.STORE, store, Labels.JOB, job);
             List<String> containers = calls.call("list the job's containers",
                     () -> engine.client().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec())
                     .stream().map(Container::getId).toList();
@@ -101,14 +101,14 @@ public class LeftoverSweeper {
      * jobs found): those that ended, or that the store does not know. False if the engine could not
      * be asked.
      */
-    public boolean sweep(String store, UnaryOperator<List<Long>> removable) {
+    public boolean sweep(String store, UnaryOperator<List<String>> removable) {
         try {
             List<Container> containers = calls.call("list the service's containers", () -> engine.client().listContainersCmd()
                     .withShowAll(true).withLabelFilter(Map.of(Labels.STORE, store)).exec());
-            Map<String, Long> volumes = volumes(List.of(Labels.STORE + "=" + store));
-            Set<Long> jobs = new HashSet<>(volumes.values());
+            Map<String, String> volumes = volumes(List.of(Labels.STORE + "=" + store));
+            Set<String> jobs = new HashSet<>(volumes.values());
             containers.forEach(c -> jobOf(c.getLabels()).ifPresent(jobs::add));
-            Set<Long> gone = new HashSet<>(removable.apply(new ArrayList<>(jobs)));
+            Set<String> gone = new HashSet<>(removable.apply(new ArrayList<>(jobs)));
             if (gone.isEmpty()) {
                 return true;
             }
@@ -128,22 +128,20 @@ public class LeftoverSweeper {
     }
 
     /** Volumes with all of these labels, by name, with their job. */
-    private Map<String, Long> volumes(Collection<String> labels) {
+    private Map<String, String> volumes(Collection<String> labels) {
         var found = calls.call("list the service's volumes",
                 () -> engine.client().listVolumesCmd().withFilter("label", List.copyOf(labels)).exec().getVolumes());
-        Map<String, Long> volumes = new java.util.HashMap<>();
+        Map<String, String> volumes = new java.util.HashMap<>();
         if (found != null) {
             found.forEach(v -> jobOf(v.getLabels()).ifPresent(job -> volumes.put(v.getName(), job)));
         }
         return volumes;
     }
 
-    private static java.util.Optional<Long> jobOf(Map<String, String> labels) {
-        try {
-            return java.util.Optional.of(Long.parseLong(labels == null ? "" : labels.getOrDefault(Labels.JOB, "")));
-        } catch (NumberFormatException e) {
-            return java.util.Optional.empty();
-        }
+    /** The job a container or volume is labelled with, as the label says it: the store judges it. */
+    private static java.util.Optional<String> jobOf(Map<String, String> labels) {
+        String job = labels == null ? null : labels.get(Labels.JOB);
+        return job == null || job.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(job);
     }
 
     /** The engine refuses (409) to remove a volume a dying container still holds: retry briefly. */

@@ -1,10 +1,14 @@
 package io.chainlink.job;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
 import org.springframework.stereotype.Component;
 
 /**
- * In-process news of jobs: one queued (for idle workers), one settled (for clients waiting on it),
- * a cancel asked for (for the heartbeat, which stops the job if this instance runs it).
+ * In-process news of jobs: one queued (for idle workers), one settled (for threads waiting on any
+ * end, and, by its id, for {@link JobWaits}), a cancel asked for (for the heartbeat, which stops
+ * the job if this instance runs it).
  */
 @Component
 public class JobEvents {
@@ -12,6 +16,7 @@ public class JobEvents {
     private final Signal queued = new Signal();
     private final Signal settled = new Signal();
     private final Signal cancelled = new Signal();
+    private final List<LongConsumer> endListeners = new CopyOnWriteArrayList<>();
 
     public Signal queued() {
         return queued;
@@ -23,5 +28,15 @@ public class JobEvents {
 
     public Signal cancelled() {
         return cancelled;
+    }
+
+    /** A job ended here: its settle committed. Listeners run on the caller's thread, so they only hand the id on. */
+    public void ended(long job) {
+        settled.fire();
+        endListeners.forEach(listener -> listener.accept(job));
+    }
+
+    void onEnded(LongConsumer listener) {
+        endListeners.add(listener);
     }
 }

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -28,8 +29,11 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class JobLifecycle {
 
-    /** A job a worker has claimed, with what it needs to run it. */
-    public record ClaimedJob(long id, String tenant, int attempt, List<StageSpec> stages) {
+    /**
+     * A job a worker has claimed, with what it needs to run it: its row for the store, its public id
+     * for everything outside it (the engine's labels, log lines).
+     */
+    public record ClaimedJob(long id, String publicId, String tenant, int attempt, List<StageSpec> stages) {
     }
 
     /**
@@ -41,7 +45,7 @@ public class JobLifecycle {
     }
 
     /** A running job whose owner stopped renewing its lease. */
-    public record Expired(long id, int attempt, boolean cancelRequested) {
+    public record Expired(long id, String publicId, int attempt, boolean cancelRequested) {
     }
 
     /** What a cancel found. */
@@ -99,8 +103,12 @@ public class JobLifecycle {
                         "started_at = :now, owner = :owner, lease_until = :lease, attempt = attempt + 1", "",
                         Map.of("now", utc(now), "owner", owner, "lease", utc(leaseUntil)))) {
                     try {
-                        int attempt = jdbc.sql("SELECT attempt FROM jobs WHERE id = :id").param("id", id).query(Integer.class).single();
-                        return Optional.of(new ClaimedJob(id, tenant, attempt, specsOf(id)));
+                        // The stages read after the row: a read inside the row mapper would hold a second connection.
+                        ClaimedJob claimed = jdbc.sql("SELECT attempt, public_id FROM jobs WHERE id = :id").param("id", id)
+                                .query((rs, n) -> new ClaimedJob(id, rs.getObject("public_id", UUID.class).toString(), tenant,
+                                        rs.getInt("attempt"), List.of()))
+                                .single();
+                        return Optional.of(new ClaimedJob(id, claimed.publicId(), tenant, claimed.attempt(), specsOf(id)));
                     } catch (RuntimeException e) {
                         settle(id, owner, JobStatus.ERROR, "the job's stored stages could not be read: " + e.getMessage(), now);
                         throw e;
@@ -315,21 +323,44 @@ public class JobLifecycle {
 
     /** Running jobs whose owner stopped renewing their lease before {@code now}. */
     public List<Expired> expired(Instant now) {
-        return jdbc.sql("SELECT id, attempt, cancel_requested FROM jobs WHERE status = 'RUNNING' AND lease_until < :now ORDER BY id")
+        return jdbc.sql("SELECT id, public_id, attempt, cancel_requested FROM jobs WHERE status = 'RUNNING' AND lease_until < :now ORDER BY id")
                 .param("now", utc(now))
-                .query((rs, n) -> new Expired(rs.getLong("id"), rs.getInt("attempt"), rs.getBoolean("cancel_requested")))
+                .query((rs, n) -> new Expired(rs.getLong("id"), rs.getObject("public_id", UUID.class).toString(),
+                        rs.getInt("attempt"), rs.getBoolean("cancel_requested")))
                 .list();
     }
 
-    /** Which of these jobs have ended, or do not exist in this store: what they left on the engine may go. */
-    public List<Long> endedOrUnknown(List<Long> jobs) {
-        if (jobs.isEmpty()) {
-            return List.of();
+    /**
+     * Which of these jobs, named as the engine's labels name them, have ended or do not exist in
+     * this store: what they left on the engine may go. Labels are public ids; a number is the label
+     * of a container an earlier version made (it labelled with the internal id), judged by that id.
+     */
+    public List<String> endedOrUnknown(List<String> jobs) {
+        List<UUID> publicIds = new java.util.ArrayList<>();
+        List<Long> internalIds = new java.util.ArrayList<>();
+        for (String job : jobs) {
+            try {
+                publicIds.add(UUID.fromString(job));
+            } catch (IllegalArgumentException notUuid) {
+                try {
+                    internalIds.add(Long.parseLong(job));
+                } catch (NumberFormatException neither) {
+                    // no job of this store can have it: it is unknown, and goes
+                }
+            }
         }
-        List<Long> live = jdbc.sql("SELECT id FROM jobs WHERE id IN (:ids) AND status IN ('QUEUED', 'RUNNING')")
-                .param("ids", jobs)
-                .query(Long.class).list();
-        return jobs.stream().filter(id -> !live.contains(id)).toList();
+        java.util.Set<String> live = new java.util.HashSet<>();
+        if (!publicIds.isEmpty()) {
+            jdbc.sql("SELECT public_id FROM jobs WHERE public_id IN (:ids) AND status IN ('QUEUED', 'RUNNING')")
+                    .param("ids", publicIds)
+                    .query((rs, n) -> live.add(rs.getObject("public_id", UUID.class).toString())).list();
+        }
+        if (!internalIds.isEmpty()) {
+            jdbc.sql("SELECT id FROM jobs WHERE id IN (:ids) AND status IN ('QUEUED', 'RUNNING')")
+                    .param("ids", internalIds)
+                    .query((rs, n) -> live.add(Long.toString(rs.getLong("id")))).list();
+        }
+        return jobs.stream().filter(job -> !live.contains(job)).toList();
     }
 
     /** The one path of every job status change: the table allows it, the WHERE checks the old status. */

@@ -27,7 +27,8 @@ import org.springframework.stereotype.Service;
 public class JobService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
-    static final int MAX_WAITERS = 64;
+    /** Cancels that wait, briefly, on a request thread for the job to stop. */
+    static final int MAX_CANCEL_WAITERS = 64;
     private static final long SECOND_NANOS = 1_000_000_000L;
     /** How long a cancel waits for a running job to stop before it answers; the kill takes well under it. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(3);
@@ -48,10 +49,12 @@ public class JobService implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private final Semaphore waiters = new Semaphore(MAX_WAITERS);
+    private final Semaphore cancelWaiters = new Semaphore(MAX_CANCEL_WAITERS);
+    private final JobWaits waits;
 
     public JobService(JobRepository repository, SubmissionWriter submissions, JobLifecycle lifecycle, TenantQuotas quotas, ResultsWriter results, JobEvents events,
-                      ChainlinkProperties properties, Clock clock, ChainlinkMetrics metrics) {
+                      JobWaits waits, ChainlinkProperties properties, Clock clock, ChainlinkMetrics metrics) {
+        this.waits = waits;
         this.repository = repository;
         this.submissions = submissions;
         this.lifecycle = lifecycle;
@@ -95,8 +98,8 @@ public class JobService implements AutoCloseable {
         queue.added();
         metrics.jobSubmitted();
         events.queued().fire();
-        try (var context = MDC.putCloseable("job", Long.toString(ids.internal()))) {
-            log.debug("job {} queued with {} stages as {}", ids.internal(), stages.size(), ids.external());
+        try (var context = MDC.putCloseable("job", ids.external())) {
+            log.debug("job {} queued with {} stages", ids.external(), stages.size());
         }
         List<Job.Stage> pending = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
@@ -125,12 +128,21 @@ public class JobService implements AutoCloseable {
     }
 
     /**
-     * The job once it has ended, or as it stands after {@code max}. Waiters are bounded: past
-     * {@link #MAX_WAITERS} a call answers at once, so waits cannot take every request thread.
+     * Has {@code onEnd} called with the job once it has ended (at once if it has), on a thread of
+     * {@link JobWaits}, holding no thread meanwhile; the registration cancels it. Empty when the
+     * service holds as many waiters as it may: the caller answers at once. 404 as {@link #find}.
      */
-    public Job awaitEnd(Caller caller, String id, Duration max) throws InterruptedException {
+    public Optional<JobWaits.Registration> onEnd(Caller caller, String id, java.util.function.Consumer<Job> onEnd) {
+        return waits.await(internalId(caller, id), onEnd);
+    }
+
+    /**
+     * The job once it has ended, or as it stands after {@code max}, on the caller's thread: for a
+     * cancel's few seconds. Bounded: past {@link #MAX_CANCEL_WAITERS} it answers at once.
+     */
+    private Job awaitEnd(Caller caller, String id, Duration max) throws InterruptedException {
         long internal = internalId(caller, id);
-        if (!waiters.tryAcquire()) {
+        if (!cancelWaiters.tryAcquire()) {
             return find(caller, internal, id);
         }
         try {
@@ -146,7 +158,7 @@ public class JobService implements AutoCloseable {
                 events.settled().awaitAfter(seen, Duration.ofNanos(Math.min(left, SECOND_NANOS)));
             }
         } finally {
-            waiters.release();
+            cancelWaiters.release();
         }
     }
 
@@ -164,9 +176,9 @@ public class JobService implements AutoCloseable {
             case NOT_FOUND -> throw new JobNotFoundException("job " + id);
             case ALREADY_ENDED -> throw new JobAlreadyEndedException(find(caller, internal, id));
             case CANCELLED -> {
-                events.settled().fire();
+                events.ended(internal);
                 metrics.jobFinished(JobStatus.CANCELLED);
-                log.info("job {} cancelled before it ran", internal);
+                log.info("job {} cancelled before it ran", id);
             }
             case REQUESTED -> {
                 events.cancelled().fire();

@@ -7,6 +7,7 @@ import io.chainlink.stage.ProcessStrings;
 import io.chainlink.stage.StageSpec;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -114,7 +115,7 @@ public record StagePolicy(
             }
             if (neverRoot && !isNumericNonRoot(stage.user())) {
                 violations.add(new Violation(at + "user", "never-root", (stage.user() == null ? "is required" : "must be")
-                        + forClient + ": a numeric uid other than 0, such as 1000 or 1000:1000"));
+                        + forClient + ": a numeric uid other than 0, such as 1000 or 1000:1000, and a group, if any, other than 0"));
             }
             if (maxMemory != null && stage.memoryBytes() > MemoryLimit.parse(maxMemory).bytes()) {
                 violations.add(new Violation(at + "memory", "max-memory",
@@ -139,13 +140,17 @@ public record StagePolicy(
         }
     }
 
-    /** {@code 1000} or {@code 1000:1000}; a name could be uid 0 in the image, which the service cannot see. */
+    /**
+     * {@code 1000} or {@code 1000:1000}: a name could be uid 0 in the image, which the service cannot
+     * see; and group 0 owns much of an image's files (root's group), so {@code 1000:0} is root's
+     * reach by another door, and a group name could be it.
+     */
     private static boolean isNumericNonRoot(String user) {
         if (user == null) {
             return false;
         }
-        String uid = user.split(":", 2)[0];
-        return uid.matches("\\d{1,10}") && Long.parseLong(uid) != 0;
+        String[] uidAndGroup = user.split(":", 2);
+        return Arrays.stream(uidAndGroup).allMatch(id -> id.matches("\\d{1,10}") && Long.parseLong(id) != 0);
     }
 
     private static String number(double value) {

@@ -14,7 +14,13 @@ import java.util.Map;
  * kept well below that: the command line and each of the job's and the stage's environments get
  * {@value #TOTAL_MAX} bytes, counted as the kernel counts them (each string's bytes in UTF-8, its
  * NUL and an 8-byte pointer), 768 KiB together at most. A single word of the largest size still
- * fits in a command line: a word of 100,000 characters is how the engine-call deadlines are proven.
+ * fits in a command line.
+ *
+ * <p>The first word, the program, is bounded far lower, by PATH_MAX: no longer path can be
+ * executed (the kernel answers ENAMETOOLONG). Runc (1.1, Docker 20.10) hangs for good in its create
+ * when the program cannot be executed and its name is about 64 KiB or longer (63,000 bytes failed
+ * at once, 65,536 hung: its error, which quotes the name, outgrows a pipe's buffer), and the
+ * container then cannot be removed until that runc is killed on the engine's host.
  */
 public final class ProcessStrings {
 
@@ -23,6 +29,9 @@ public final class ProcessStrings {
 
     /** A command line's or an environment's share of ARG_MAX, in bytes as execve counts them. */
     public static final int TOTAL_MAX = 256 * 1024;
+
+    /** PATH_MAX less the NUL: the longest program name, in bytes. */
+    public static final int PROGRAM_MAX = 4096 - 1;
 
     private static final int POINTER = 8;
 
@@ -38,6 +47,10 @@ public final class ProcessStrings {
                 throw new IllegalArgumentException("must not contain NUL: a process argument cannot hold one");
             }
             int bytes = utf8Length(word);
+            if (i == 0 && bytes > PROGRAM_MAX) {
+                throw new IllegalArgumentException("word 0, the program, is " + bytes + " bytes in UTF-8; it may have at most "
+                        + PROGRAM_MAX + " (Linux's PATH_MAX less the closing NUL)");
+            }
             if (bytes > STRING_MAX) {
                 throw new IllegalArgumentException("word " + i + " is " + bytes + " bytes in UTF-8; a word may have at most "
                         + STRING_MAX + " (Linux's MAX_ARG_STRLEN less the closing NUL)");

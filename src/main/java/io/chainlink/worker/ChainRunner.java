@@ -15,6 +15,7 @@ import io.chainlink.job.JobLifecycle.ClaimedJob;
 import io.chainlink.job.JobLifecycle.StageEnd;
 import io.chainlink.job.JobRepository;
 import io.chainlink.job.JobStatus;
+import io.chainlink.job.LiveLogs;
 import io.chainlink.job.LogStream;
 import io.chainlink.job.StageLogWriter;
 import io.chainlink.job.StageTimings;
@@ -60,6 +61,7 @@ public class ChainRunner implements AutoCloseable {
     private final JobRepository repository;
     private final Durability durability;
     private final JobEvents events;
+    private final LiveLogs live;
     private final InterruptionPolicy interruption;
     private final Instance instance;
     private final Clock clock;
@@ -69,14 +71,15 @@ public class ChainRunner implements AutoCloseable {
     private final ExecutorService ahead;
 
     public ChainRunner(ContainerEngine engine, EngineAvailability availability, JobLifecycle lifecycle,
-                       JobRepository repository, Durability durability, JobEvents events, InterruptionPolicy interruption, Instance instance,
-                       Clock clock, ChainlinkProperties properties, ChainlinkMetrics metrics) {
+                       JobRepository repository, Durability durability, JobEvents events, LiveLogs live, InterruptionPolicy interruption,
+                       Instance instance, Clock clock, ChainlinkProperties properties, ChainlinkMetrics metrics) {
         this.engine = engine;
         this.availability = availability;
         this.lifecycle = lifecycle;
         this.repository = repository;
         this.durability = durability;
         this.events = events;
+        this.live = live;
         this.interruption = interruption;
         this.instance = instance;
         this.clock = clock;
@@ -170,7 +173,7 @@ public class ChainRunner implements AutoCloseable {
 
     /** Makes the job's images present; a failure is kept, for {@link #run(Prepared, Abort)} to end the job with. */
     Prepared prepare(ClaimedJob job, Abort abort) {
-        MDC.put("job", Long.toString(job.id())); // also on a pull thread, whose pulls carry it on
+        MDC.put("job", job.publicId()); // also on a pull thread, whose pulls carry it on
         try {
             return new Prepared(job, engine.prepareImages(images(job.stages()), job.tenant(), abort::requested), null);
         } catch (RuntimeException e) {
@@ -186,15 +189,15 @@ public class ChainRunner implements AutoCloseable {
 
     void run(Prepared prepared, Abort abort) {
         ClaimedJob job = prepared.job();
-        MDC.put("job", Long.toString(job.id()));
+        MDC.put("job", job.publicId());
         Run run = new Run();
         Ending ending = Ending.error("internal error");
         try {
-            log.info("job {} running (attempt {})", job.id(), job.attempt());
+            log.info("job {} running (attempt {})", job.publicId(), job.attempt());
             if (prepared.failure() != null) {
                 throw prepared.failure();
             }
-            run.volume = engine.newVolume(job.id());
+            run.volume = engine.newVolume(job.publicId());
             ending = runStages(job, prepared.images(), run, abort);
         } catch (EngineUnavailableException e) {
             availability.reportDown(e.getMessage());
@@ -202,7 +205,7 @@ public class ChainRunner implements AutoCloseable {
         } catch (EngineException e) {
             ending = Ending.error(e.getMessage());
         } catch (RuntimeException e) {
-            log.error("job {} broke", job.id(), e);
+            log.error("job {} broke", job.publicId(), e);
             ending = Ending.error("internal error: " + e);
         } finally {
             MDC.remove("stage");
@@ -221,27 +224,27 @@ public class ChainRunner implements AutoCloseable {
                 ending = new Ending(JobStatus.CANCELLED, null);
             } else if (abort.reason() == Abort.Reason.SHUTDOWN) {
                 if (interruption.runsAgain(job.attempt()) && lifecycle.requeueOwned(job.id(), instance.id())) {
-                    log.info("job {} interrupted by the shutdown; queued to run again", job.id());
+                    log.info("job {} interrupted by the shutdown; queued to run again", job.publicId());
                     return;
                 }
                 ending = Ending.error(interruption.error(job.attempt()));
             } else if (!run.stageBegan && availability.isDown() && lifecycle.release(job.id(), instance.id())) {
-                log.info("job {} back in the queue until the engine answers", job.id());
+                log.info("job {} back in the queue until the engine answers", job.publicId());
                 return;
             }
             if (ending.status() != JobStatus.CANCELLED && lifecycle.isCancelRequested(job.id())) {
                 ending = new Ending(JobStatus.CANCELLED, null); // asked for while it ended otherwise: the client's word stands
             }
             if (lifecycle.settle(job.id(), instance.id(), ending.status(), ending.error(), clock.instant())) {
-                events.settled().fire();
+                events.ended(job.id());
                 metrics.jobFinished(ending.status());
-                log.info("job {} {}{}", job.id(), ending.status(), ending.error() == null ? "" : ": " + ending.error());
+                log.info("job {} {}{}", job.publicId(), ending.status(), ending.error() == null ? "" : ": " + ending.error());
             } else {
-                log.warn("job {} was no longer this instance's when it ended {}; left as it was", job.id(), ending.status());
+                log.warn("job {} was no longer this instance's when it ended {}; left as it was", job.publicId(), ending.status());
             }
         } catch (RuntimeException e) {
             // No worker runs it now, so the heartbeat stops renewing its lease, and a recovery ends it.
-            log.error("job {} could not be settled as {}; its lease runs out and a recovery ends it", job.id(), ending.status(), e);
+            log.error("job {} could not be settled as {}; its lease runs out and a recovery ends it", job.publicId(), ending.status(), e);
         }
     }
 
@@ -262,7 +265,7 @@ public class ChainRunner implements AutoCloseable {
                 } catch (EngineException e) {
                     // Made while the stage before ran, perhaps through a blip of the engine's: once more, now.
                     log.info("job {} stage {}: its container could not be created ahead ({}); creating it now",
-                            job.id(), index, e.getMessage());
+                            job.publicId(), index, e.getMessage());
                 }
             }
             if (created == null) {
@@ -290,7 +293,7 @@ public class ChainRunner implements AutoCloseable {
     private Created create(ClaimedJob job, int index, Run run) {
         long began = System.nanoTime();
         try {
-            return new Created(engine.create(job.id(), index, job.stages().get(index), run.volume), since(began));
+            return new Created(engine.create(job.publicId(), index, job.stages().get(index), run.volume), since(began));
         } catch (EngineUnavailableException e) {
             throw e;
         } catch (EngineException e) {
@@ -336,8 +339,8 @@ public class ChainRunner implements AutoCloseable {
         }
         StageOutcome outcome;
         long stopped;
-        var stdout = new StageLogWriter(repository, durability, job.id(), index, LogStream.STDOUT, logLimit);
-        var stderr = new StageLogWriter(repository, durability, job.id(), index, LogStream.STDERR, logLimit);
+        var stdout = new StageLogWriter(repository, durability, live, job.id(), index, LogStream.STDOUT, logLimit);
+        var stderr = new StageLogWriter(repository, durability, live, job.id(), index, LogStream.STDERR, logLimit);
         try (stdout; stderr) {
             outcome = engine.await(container, spec, stdout, stderr);
             stopped = System.nanoTime() - outcome.collecting().toNanos();
@@ -356,11 +359,12 @@ public class ChainRunner implements AutoCloseable {
                 Duration.ofNanos(stopped - running), since(stopped));
         StageEnd end = new StageEnd(status, outcome.exitCode(), outcome.killed(), outcome.state(), clock.instant(), timings);
         if (lifecycle.endStage(job.id(), index, end)) {
+            live.changed().fire(); // its followers end now, not at their next poll
             metrics.stageEnded(status, Duration.between(started, end.finishedAt()), timings);
         } else {
-            log.warn("job {} stage {} was no longer running when it ended {}; left as it was", job.id(), index, status);
+            log.warn("job {} stage {} was no longer running when it ended {}; left as it was", job.publicId(), index, status);
         }
-        log.info("job {} stage {} {} (exit {}{})", job.id(), index, status, outcome.exitCode(),
+        log.info("job {} stage {} {} (exit {}{})", job.publicId(), index, status, outcome.exitCode(),
                 outcome.killed() ? ", killed at its timeout" : "");
         return end;
     }

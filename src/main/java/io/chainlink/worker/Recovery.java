@@ -85,7 +85,7 @@ public class Recovery implements SmartLifecycle {
     /** Ends, by the policy, every running job whose owner stopped renewing its lease. */
     void settleExpired() {
         for (Expired job : lifecycle.expired(clock.instant())) {
-            try (var context = MDC.putCloseable("job", Long.toString(job.id()))) {
+            try (var context = MDC.putCloseable("job", job.publicId())) {
                 settleExpired(job);
             }
         }
@@ -93,7 +93,7 @@ public class Recovery implements SmartLifecycle {
 
     private void settleExpired(Expired job) {
         // Stage runs are not idempotent: what the lost run made goes first, then the job moves.
-        boolean cleaned = engine.removeLeftovers(job.id());
+        boolean cleaned = engine.removeLeftovers(job.publicId());
         if (job.cancelRequested()) {
             settle(job, JobStatus.CANCELLED, null);
         } else if (interruption.runsAgain(job.attempt())) {
@@ -101,7 +101,7 @@ public class Recovery implements SmartLifecycle {
                 return; // the engine is away: its old containers could still run; next round
             }
             if (lifecycle.requeueExpired(job.id(), clock.instant())) {
-                log.warn("job {} lost its instance; queued to run again (attempt {} was cut short)", job.id(), job.attempt());
+                log.warn("job {} lost its instance; queued to run again (attempt {} was cut short)", job.publicId(), job.attempt());
                 events.queued().fire();
             }
         } else {
@@ -111,8 +111,8 @@ public class Recovery implements SmartLifecycle {
 
     private void settle(Expired job, JobStatus outcome, String error) {
         if (lifecycle.settleExpired(job.id(), outcome, error, clock.instant())) {
-            log.warn("job {} lost its instance; ended {}", job.id(), outcome);
-            events.settled().fire();
+            log.warn("job {} lost its instance; ended {}", job.publicId(), outcome);
+            events.ended(job.id());
             metrics.jobFinished(outcome);
         }
     }

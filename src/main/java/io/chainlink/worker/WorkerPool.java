@@ -52,11 +52,15 @@ public class WorkerPool implements SmartLifecycle {
     private final Clock clock;
     private final List<Thread> threads = new ArrayList<>();
     /** The jobs this instance runs now, pulling included, for cancels and the shutdown. */
-    private final Map<Long, Abort> running = new ConcurrentHashMap<>();
+    /** The jobs this instance runs, by their row in the store, each with its public id for the log. */
+    private final Map<Long, Running> running = new ConcurrentHashMap<>();
     /** Jobs whose pulls have ended, waiting for a worker. At most pullSlots of them. */
     private final Queue<Pulled> pulled = new ConcurrentLinkedQueue<>();
     private Semaphore pullSlots;
     private ExecutorService pullers;
+
+    private record Running(String publicId, Abort abort) {
+    }
 
     private record Pulled(ChainRunner.Prepared job, Abort abort) {
     }
@@ -127,7 +131,7 @@ public class WorkerPool implements SmartLifecycle {
 
     private void run(ClaimedJob job) {
         Abort abort = new Abort();
-        running.put(job.id(), abort);
+        running.put(job.id(), new Running(job.publicId(), abort));
         Optional<ChainRunner.Prepared> ready = runner.checked(job);
         if (ready.isEmpty() && pullSlots.tryAcquire()) {
             pullers.execute(() -> {
@@ -165,11 +169,11 @@ public class WorkerPool implements SmartLifecycle {
 
     /** Stops a job this instance runs, if it does: its container is killed and it ends CANCELLED. */
     void cancel(long job) {
-        Abort abort = running.get(job);
-        if (abort != null) {
-            try (var context = MDC.putCloseable("job", Long.toString(job))) {
-                log.info("job {} cancelled; stopping it", job);
-                abort.request(Abort.Reason.CANCEL, engine);
+        Running run = running.get(job);
+        if (run != null) {
+            try (var context = MDC.putCloseable("job", run.publicId())) {
+                log.info("job {} cancelled; stopping it", run.publicId());
+                run.abort().request(Abort.Reason.CANCEL, engine);
             }
             // Pulled and waiting for a worker: it has no container to kill, so it ends here and now.
             for (Pulled ready : pulled) {
@@ -201,7 +205,7 @@ public class WorkerPool implements SmartLifecycle {
             for (Thread thread : threads) {
                 thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             }
-            running.values().forEach(abort -> abort.request(Abort.Reason.SHUTDOWN, engine));
+            running.values().forEach(run -> run.abort().request(Abort.Reason.SHUTDOWN, engine));
             for (Thread thread : threads) {
                 thread.join(10_000);
             }

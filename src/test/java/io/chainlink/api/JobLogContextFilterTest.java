@@ -23,17 +23,17 @@ class JobLogContextFilterTest {
                         seen.putAll(context);
                     }
                 });
-        assertThat(MDC.get("jobId")).isNull();
+        assertThat(MDC.get("job")).isNull();
         assertThat(MDC.get("stage")).isNull();
         return seen;
     }
 
     @Test
     void aRequestAboutAJobLogsWithItsIdAndStage() throws Exception {
-        assertThat(contextOf("/api/v1/jobs/" + ID)).isEqualTo(Map.of("jobId", ID));
-        assertThat(contextOf("/api/v1/jobs/" + ID + "/cancel")).isEqualTo(Map.of("jobId", ID));
-        assertThat(contextOf("/api/v1/jobs/" + ID + "/results")).isEqualTo(Map.of("jobId", ID));
-        assertThat(contextOf("/api/v1/jobs/" + ID + "/stages/0003/logs/stdout")).isEqualTo(Map.of("jobId", ID, "stage", "3"));
+        assertThat(contextOf("/api/v1/jobs/" + ID)).isEqualTo(Map.of("job", ID));
+        assertThat(contextOf("/api/v1/jobs/" + ID + "/cancel")).isEqualTo(Map.of("job", ID));
+        assertThat(contextOf("/api/v1/jobs/" + ID + "/results")).isEqualTo(Map.of("job", ID));
+        assertThat(contextOf("/api/v1/jobs/" + ID + "/stages/0003/logs/stdout")).isEqualTo(Map.of("job", ID, "stage", "3"));
     }
 
     @Test

@@ -117,6 +117,8 @@ class SubmissionValidationTest {
                 rule("an image name of 256 characters", "{\"stages\": [{\"image\": \"" + "a".repeat(256) + "\"}]}", "stages[0].image"),
                 rule("an image with NUL", "{\"stages\": [{\"image\": \"al\\u0000pine\"}]}", "stages[0].image"),
                 rule("an entrypoint word over MAX_ARG_STRLEN", stage("\"entrypoint\": [\"" + "x".repeat(131_072) + "\"]"), "stages[0].entrypoint"),
+                rule("a program over PATH_MAX (runc hangs on 64 KiB)", stage("\"entrypoint\": [\"" + "x".repeat(100_000) + "\"]"), "stages[0].entrypoint"),
+                rule("a program over PATH_MAX, in an entrypoint string", stage("\"entrypoint\": \"" + "x".repeat(4096) + " -c true\""), "stages[0].entrypoint"),
                 rule("a command line over its share of ARG_MAX", stage("\"entrypoint\": [\"sh\", \"" + "x".repeat(100_000)
                         + "\", \"" + "x".repeat(100_000) + "\", \"" + "x".repeat(100_000) + "\"]"), "stages[0].entrypoint"),
                 rule("an entrypoint holding half a surrogate pair", stage("\"entrypoint\": [\"sh\", \"\\ud800\"]"), "stages[0].entrypoint"),

@@ -49,6 +49,15 @@ class GeneratedJavaClientTest extends EngineTest {
     }
 
     @Test
+    void aSubmissionThatWaitsAnswersWithTheEndedJob() throws ApiException {
+        Job ended = jobs.submitJob(new JobSubmission().stages(List.of(
+                new StageRequest().image(IMAGE).entrypoint(new Entrypoint(List.of("echo", "waited"))))), 30);
+
+        assertThat(ended.getStatus()).as(ended.getError()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ended.getStages()).extracting(Stage::getExitCode).containsExactly(0);
+    }
+
+    @Test
     void wholeJobRunsWithTypedResultsAndLogs() throws ApiException {
         Job submitted = jobs.submitJob(new JobSubmission()
                 .environ(Map.of("GREETING", "hello"))
@@ -60,7 +69,7 @@ class GeneratedJavaClientTest extends EngineTest {
                         new StageRequest().image(IMAGE)
                                 .entrypoint(new Entrypoint("sh -c 'test \"$(cat /job/answer)\" = 42'"))
                                 .memory(new MemoryLimit(67108864L))
-                                .logs(false))));
+                                .logs(false))), null);
         assertThat(submitted.getStatus()).isEqualTo(JobStatus.QUEUED);
 
         Job ended = endOf(submitted.getId());
@@ -81,7 +90,7 @@ class GeneratedJavaClientTest extends EngineTest {
         assertThat(results.get(1).getSuccess()).isTrue();
         assertThat(results.get(1).getLogs().getStdout()).as("a stage with logs: false keeps none").isNull();
 
-        assertThat(jobs.getStageLog(submitted.getId(), 0, "stdout")).matches("\\S+ hello from Java\n");
+        assertThat(jobs.getStageLog(submitted.getId(), 0, "stdout", null)).matches("\\S+ hello from Java\n");
 
         Job listed = jobs.listJobs(null, JobStatus.SUCCEEDED, 500, null).getJobs().stream()
                 .filter(job -> job.getId().equals(submitted.getId())).findFirst().orElseThrow();
@@ -89,9 +98,19 @@ class GeneratedJavaClientTest extends EngineTest {
     }
 
     @Test
+    void followingAStageLogReadsItToTheStagesEnd() throws ApiException {
+        UUID id = jobs.submitJob(new JobSubmission().stages(List.of(
+                new StageRequest().image(IMAGE).entrypoint(new Entrypoint("sh -c 'sleep 1; echo followed'")))), null).getId();
+
+        // Answered once the stage has ended: the whole log as it was written, in one string.
+        assertThat(jobs.getStageLog(id, 0, "stdout", true)).matches("\\S+ followed\n");
+        assertThat(jobs.getJob(id, 0).getStages().get(0).getStatus()).isEqualTo(StageStatus.SUCCEEDED);
+    }
+
+    @Test
     void stageKilledAtItsTimeoutReadsAsKilled() throws ApiException {
         UUID id = jobs.submitJob(new JobSubmission().stages(List.of(
-                new StageRequest().image(IMAGE).entrypoint(new Entrypoint("sleep 30")).timeout(0.5)))).getId();
+                new StageRequest().image(IMAGE).entrypoint(new Entrypoint("sleep 30")).timeout(0.5))), null).getId();
 
         assertThat(endOf(id).getStatus()).isEqualTo(JobStatus.FAILED);
         StageResult result = jobs.getResults(id).get(0);
@@ -103,7 +122,7 @@ class GeneratedJavaClientTest extends EngineTest {
     void runningJobIsCancelled() throws ApiException {
         UUID id = jobs.submitJob(new JobSubmission().stages(List.of(
                 new StageRequest().image(IMAGE).entrypoint(new Entrypoint(List.of("sleep", "30"))),
-                new StageRequest().image(IMAGE).entrypoint(new Entrypoint("true"))))).getId();
+                new StageRequest().image(IMAGE).entrypoint(new Entrypoint("true")))), null).getId();
         await(id, "its first stage runs", job -> job.getStages().get(0).getStatus() == StageStatus.RUNNING);
 
         ApiResponse<Job> answer = jobs.cancelJobWithHttpInfo(id);
@@ -116,7 +135,7 @@ class GeneratedJavaClientTest extends EngineTest {
     @Test
     void badSubmissionIsATypedProblemNamingItsField() throws IOException {
         ApiException refused = catchThrowableOfType(ApiException.class, () -> jobs.submitJob(new JobSubmission()
-                .stages(List.of(new StageRequest().image(IMAGE).memory(new MemoryLimit("lots"))))));
+                .stages(List.of(new StageRequest().image(IMAGE).memory(new MemoryLimit("lots")))), null));
 
         assertThat(refused.getCode()).isEqualTo(400);
         Problem problem = problem(refused);

@@ -168,9 +168,9 @@ class ContainerMappingTest {
 
     @Test
     void theContainerIsLabelledWithItsStoreJobAndStage() {
-        CreateContainerCmd command = ContainerSettings.createCommand(client, new Labels("store-1", 42), 3, stage().build(), VOLUME, CONTAINED);
+        CreateContainerCmd command = ContainerSettings.createCommand(client, new Labels("store-1", "01a235df-f7bb-7c3e-9c61-0a5d8e7f1b23"), 3, stage().build(), VOLUME, CONTAINED);
 
-        assertThat(command.getLabels()).containsOnly(entry("chainlink.store", "store-1"), entry("chainlink.job", "42"), entry("chainlink.stage", "3"));
+        assertThat(command.getLabels()).containsOnly(entry("chainlink.store", "store-1"), entry("chainlink.job", "01a235df-f7bb-7c3e-9c61-0a5d8e7f1b23"), entry("chainlink.stage", "3"));
     }
 
     @Test
@@ -203,7 +203,7 @@ class ContainerMappingTest {
     }
 
     private CreateContainerCmd command(StageBuilder stage, Containment containment) {
-        return ContainerSettings.createCommand(client, new Labels("store-1", 42), 0, stage.build(), VOLUME, containment);
+        return ContainerSettings.createCommand(client, new Labels("store-1", "01a235df-f7bb-7c3e-9c61-0a5d8e7f1b23"), 0, stage.build(), VOLUME, containment);
     }
 
     private HostConfig host(StageBuilder stage) {

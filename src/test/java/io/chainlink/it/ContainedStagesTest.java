@@ -23,7 +23,7 @@ class ContainedStagesTest extends EngineTest {
         String id = submit("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "grep NoNewPrivs /proc/self/status; sleep 30"]}]}""");
         Container container = Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> docker().listContainersCmd()
-                .withLabelFilter(Map.of("chainlink.job", Long.toString(internalId(id)))).exec(), list -> !list.isEmpty()).get(0);
+                .withLabelFilter(Map.of("chainlink.job", id)).exec(), list -> !list.isEmpty()).get(0);
         HostConfig host = docker().inspectContainerCmd(container.getId()).exec().getHostConfig();
         docker().killContainerCmd(container.getId()).exec();
 

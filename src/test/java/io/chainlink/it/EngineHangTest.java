@@ -1,16 +1,23 @@
 package io.chainlink.it;
 
+import static io.chainlink.support.StageBuilder.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chainlink.auth.Caller;
+import io.chainlink.job.JobEvents;
+import io.chainlink.job.SubmissionWriter;
+import io.chainlink.stage.StageSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -21,6 +28,9 @@ import tools.jackson.databind.JsonNode;
  * returns, the start call never answers, and every later call on that container (inspect, kill,
  * remove) waits behind it until that runc process dies. Other containers are unaffected.
  *
+ * <p>The API refuses such a program at the door (ProcessStrings), so this test stores the job
+ * directly, as the API would store any job, to have a call on the real engine that never answers.
+ *
  * <p>To leave nothing hung for the tests after it, this test kills that runc process itself:
  * it must run as root on the engine's machine (as the tests here do), where it can see and
  * signal the engine's processes.
@@ -29,12 +39,18 @@ import tools.jackson.databind.JsonNode;
 @DirtiesContext
 class EngineHangTest extends EngineTest {
 
+    @Autowired
+    private SubmissionWriter submissions;
+    @Autowired
+    private JobEvents events;
+
     @Test
     void stageWhoseStartHangsEndsTheJobAsErrorAndTheOneWorkerRunsTheNextJob() {
-        String word = "a".repeat(100_000);
-        String hung = submit("""
-                {"stages": [{"image": "IMAGE", "entrypoint": ["%s"], "timeout": 2}, {"image": "IMAGE", "entrypoint": ["true"]}]}"""
-                .formatted(word));
+        List<StageSpec> stages = List.of(
+                stage().image(IMAGE).entrypoint(List.of("a".repeat(100_000))).timeoutMillis(2000).build(),
+                stage().image(IMAGE).entrypoint(List.of("true")).build());
+        String hung = submissions.store(Caller.LOCAL.tenant(), stages, Instant.now()).external();
+        events.queued().fire();
         List<String> containers = new ArrayList<>();
         List<ProcessHandle> runtimes = new ArrayList<>();
         try {

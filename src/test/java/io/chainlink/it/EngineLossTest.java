@@ -19,15 +19,35 @@ import tools.jackson.databind.JsonNode;
  * The engine dies under the service and comes back: a Docker engine of the test's own, killed and
  * started again (the machine's engine is never touched). The stage running then ends ERROR and
  * says why; jobs submitted meanwhile wait in the queue while health says the engine is DOWN; once
- * it answers again they all run, by themselves.
+ * it answers again they all run, by themselves. Whether it is killed (a crash) or stopped (SIGTERM,
+ * as systemd stops it for an upgrade), nothing is lost.
  */
 class EngineLossTest {
 
     private static final String QUICK = """
             {"stages": [{"image": "IMAGE", "entrypoint": ["echo", "ran"], "networking": false}]}""";
 
+    /** How the engine goes away. */
+    private interface Loss {
+        void of(SecondEngine engine) throws InterruptedException;
+    }
+
     @Test
     void aRunningStageEndsErrorAndJobsSubmittedMeanwhileRunOnceTheEngineIsBack() throws Exception {
+        loseTheEngineMidStage(SecondEngine::kill, "stage 0: the Docker engine at %s could not be reached: the connection broke");
+    }
+
+    @Test
+    void theEngineStoppingGracefullyMidStageLosesNothing() throws Exception {
+        loseTheEngineMidStage(SecondEngine::stop, "stage 0: the Docker engine at %s");
+    }
+
+    /**
+     * The engine goes away while a stage runs, and comes back: the stage ends ERROR saying so (its
+     * error starts with {@code error}, formatted with the engine's host), jobs submitted meanwhile
+     * run once it is back, and nothing of the service's is left on it.
+     */
+    private static void loseTheEngineMidStage(Loss loss, String error) throws Exception {
         try (SecondEngine engine = SecondEngine.start(EngineTest.IMAGE);
              ConfigurableApplicationContext service = start(engine)) {
             ServiceApi api = ServiceApi.of(service);
@@ -38,12 +58,11 @@ class EngineLossTest {
                                 {"image": "IMAGE", "entrypoint": ["true"], "networking": false}]}""");
             Awaitility.await("job " + lost + "'s first stage runs").atMost(Duration.ofSeconds(30))
                     .until(() -> api.job(lost).at("/stages/0/status").asString().equals("RUNNING"));
-            engine.kill();
+            loss.of(engine);
 
             JsonNode ended = api.awaitEnd(lost);
             assertThat(ended.get("status").asString()).isEqualTo("ERROR");
-            assertThat(ended.get("error").asString())
-                    .startsWith("stage 0: the Docker engine at " + engine.host() + " could not be reached: the connection broke");
+            assertThat(ended.get("error").asString()).startsWith(error.formatted(engine.host()));
             assertThat(ended.at("/stages/0/status").asString()).isEqualTo("ERROR");
             assertThat(ended.at("/stages/1/status").asString()).isEqualTo("SKIPPED");
 

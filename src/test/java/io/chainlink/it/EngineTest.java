@@ -195,11 +195,12 @@ public abstract class EngineTest {
                 .map(Container::getId).toList();
     }
 
+    /** What the engine's labels name a job by: the id the API answered with. */
     private Map<String, String> jobLabels(String id) {
-        return Map.of(Labels.STORE, store.value(), Labels.JOB, Long.toString(internalId(id)));
+        return Map.of(Labels.STORE, store.value(), Labels.JOB, id);
     }
 
-    /** The number the engine's labels and the logs name the job by: the API shows only its public id. */
+    /** The job's row in the store, which nothing outside the store names. */
     protected long internalId(String id) {
         return repository.internalId(id).orElseThrow(() -> new AssertionError("no job " + id));
     }

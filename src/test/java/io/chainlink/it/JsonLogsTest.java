@@ -61,10 +61,10 @@ class JsonLogsTest {
                         .formatted(EngineTest.IMAGE))));
         assertThat(EngineTest.JSON.readTree(submitted).get("id").asString()).isNotBlank();
 
-        // The worker's lines name the job by its internal number; this service runs this one job only.
+        // The worker's lines name the job by the id the API answered with, in the message and as a field.
+        String id = EngineTest.JSON.readTree(submitted).get("id").asString();
         JsonNode stageLine = Awaitility.await().atMost(Duration.ofMinutes(1))
-                .until(() -> lineMatching("job \\d+ stage 1 SUCCEEDED \\(exit 0\\)"), Optional::isPresent).get();
-        String id = stageLine.get("message").asString().split(" ")[1];
+                .until(() -> line("job " + id + " stage 1 SUCCEEDED (exit 0)"), Optional::isPresent).get();
         assertThat(stageLine.get("job").asString()).isEqualTo(id);
         assertThat(stageLine.get("stage").asString()).isEqualTo("1");
         assertThat(stageLine.at("/log/logger").asString()).isEqualTo("io.chainlink.worker.ChainRunner");
@@ -109,14 +109,6 @@ class JsonLogsTest {
                 .filter(line -> line.startsWith("{"))
                 .map(EngineTest.JSON::readTree)
                 .filter(line -> message.equals(line.path("message").asString()))
-                .findFirst();
-    }
-
-    private Optional<JsonNode> lineMatching(String message) {
-        return lines.stream()
-                .filter(line -> line.startsWith("{"))
-                .map(EngineTest.JSON::readTree)
-                .filter(line -> line.path("message").asString().matches(message))
                 .findFirst();
     }
 

@@ -2,12 +2,15 @@ package io.chainlink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,6 +36,33 @@ class PublicIdsTest extends EngineTest {
         assertThat(awaitEnd(id).get("id").asString()).isEqualTo(id);
         assertThat(results(id)).hasSize(1);
         assertThat(get("/api/v1/jobs/" + id + "/stages/0/logs/stdout").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theEngineFindsARunningJobsContainerAndVolumeByTheIdTheApiAnswered() throws Exception {
+        String id = submit("""
+                {"stages": [{"image": "IMAGE", "entrypoint": ["sleep", "60"], "networking": false}]}""");
+        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> job(id).get("stages").get(0).get("status").asString().equals("RUNNING"));
+
+        // As an operator would, with the id from an API answer or a log line.
+        List<String> containers = docker("ps", "--quiet", "--filter", "label=chainlink.job=" + id);
+        List<String> volumes = docker("volume", "ls", "--quiet", "--filter", "label=chainlink.job=" + id);
+        var labels = containers.isEmpty() ? Map.<String, String>of() : docker().inspectContainerCmd(containers.get(0)).exec().getConfig().getLabels();
+        post("/api/v1/jobs/" + id + "/cancel", "");
+        awaitEnd(id);
+
+        assertThat(containers).hasSize(1);
+        assertThat(volumes).hasSize(1);
+        assertThat(labels).containsEntry("chainlink.job", id).containsEntry("chainlink.stage", "0").containsKey("chainlink.store");
+    }
+
+    private static List<String> docker(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(out).isZero();
+        return out.lines().filter(line -> !line.isBlank()).toList();
     }
 
     @Test

@@ -112,6 +112,16 @@ final class SecondEngine implements AutoCloseable {
     }
 
     /**
+     * Stops dockerd as its service manager does (SIGTERM): it closes its connections and exits, and
+     * its containerd with it; under live-restore its containers run on. Returns once both are gone.
+     */
+    void stop() throws InterruptedException {
+        List<ProcessHandle> containerd = dockerd.children().toList();
+        dockerd.destroy();
+        awaitGone(Stream.concat(Stream.of(dockerd.toHandle()), containerd.stream()).toList());
+    }
+
+    /**
      * Whatever happened: its containers removed, dockerd stopped, any process left that names its
      * directory killed with what it runs (shims after a kill), its mounts undone, its directory gone.
      */

@@ -242,7 +242,12 @@ class JobLifecycleTest {
         claim("a");
 
         assertThat(view(running).status()).isEqualTo(JobStatus.RUNNING);
-        assertThat(lifecycle.endedOrUnknown(List.of(queued, running, ended, 999L))).containsExactlyInAnyOrder(ended, 999L);
+        String unknown = "01a235df-f7bb-7c3e-9c61-0a5d8e7f1b23";
+        List<String> labels = List.of(view(queued).id(), view(running).id(), view(ended).id(), unknown, "not-a-job");
+        assertThat(lifecycle.endedOrUnknown(labels)).containsExactlyInAnyOrder(view(ended).id(), unknown, "not-a-job");
+        // An earlier version labelled containers with the internal number: judged by it.
+        assertThat(lifecycle.endedOrUnknown(List.of(Long.toString(running), Long.toString(ended), "999")))
+                .containsExactlyInAnyOrder(Long.toString(ended), "999");
     }
 
     private long jobOf(String tenant) {

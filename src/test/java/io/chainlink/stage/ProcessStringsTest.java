@@ -14,14 +14,25 @@ class ProcessStringsTest {
     private static final int MAX_ARG_STRLEN = 131_072;
 
     @Test
-    void aWordOfAHundredThousandCharactersIsAccepted() {
-        // The engine-call deadline tests run such a word: runc hangs on it, the deadline ends the call.
+    void anArgumentOfAHundredThousandCharactersIsAccepted() {
         assertThatNoException().isThrownBy(() -> new Entrypoint(List.of("sh", "-c", "x".repeat(100_000))));
     }
 
     @Test
+    void theProgramIsAtMostPathMaxLessItsNul() {
+        assertThatNoException().isThrownBy(() -> ProcessStrings.checkCommandLine(List.of("/" + "x".repeat(4094), "arg")));
+        // One 100,000-character word as the program is what makes runc hang in its create.
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ProcessStrings.checkCommandLine(List.of("x".repeat(100_000))))
+                .withMessage("word 0, the program, is 100000 bytes in UTF-8; it may have at most 4095 (Linux's PATH_MAX less the closing NUL)");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> ProcessStrings.checkCommandLine(List.of("é".repeat(2048))))
+                .withMessageStartingWith("word 0, the program, is 4096 bytes");
+    }
+
+    @Test
     void aWordUpToMaxArgStrlenLessItsNulIsAccepted() {
-        assertThatNoException().isThrownBy(() -> ProcessStrings.checkCommandLine(List.of("x".repeat(MAX_ARG_STRLEN - 1))));
+        assertThatNoException().isThrownBy(() -> ProcessStrings.checkCommandLine(List.of("sh", "x".repeat(MAX_ARG_STRLEN - 1))));
     }
 
     @Test
@@ -34,9 +45,9 @@ class ProcessStringsTest {
     @Test
     void wordsAreMeasuredInUtf8Bytes() {
         String twoBytesEach = "é".repeat(MAX_ARG_STRLEN / 2); // 65536 characters, 131072 bytes
-        assertThatIllegalArgumentException().isThrownBy(() -> ProcessStrings.checkCommandLine(List.of(twoBytesEach)))
+        assertThatIllegalArgumentException().isThrownBy(() -> ProcessStrings.checkCommandLine(List.of("sh", twoBytesEach)))
                 .withMessageContaining("131072 bytes");
-        assertThatNoException().isThrownBy(() -> ProcessStrings.checkCommandLine(List.of("😀".repeat(32_767))));
+        assertThatNoException().isThrownBy(() -> ProcessStrings.checkCommandLine(List.of("sh", "😀".repeat(32_767))));
     }
 
     @Test

@@ -83,13 +83,13 @@ class FakeEngine implements ContainerEngine {
     }
 
     @Override
-    public String newVolume(long job) {
+    public String newVolume(String job) {
         calls.add("volume");
         return "v";
     }
 
     @Override
-    public String create(long job, int stage, StageSpec spec, String volume) {
+    public String create(String job, int stage, StageSpec spec, String volume) {
         calls.add("create " + stage);
         if (createFails.containsKey(stage)) {
             throw createFails.get(stage);
@@ -128,13 +128,13 @@ class FakeEngine implements ContainerEngine {
     }
 
     @Override
-    public boolean removeLeftovers(long job) {
+    public boolean removeLeftovers(String job) {
         calls.add("remove leftovers of " + job);
         return true;
     }
 
     @Override
-    public boolean sweep(UnaryOperator<List<Long>> removable) {
+    public boolean sweep(UnaryOperator<List<String>> removable) {
         calls.add("sweep");
         return true;
     }
