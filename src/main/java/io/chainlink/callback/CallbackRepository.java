@@ -12,7 +12,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Callbacks as stored (V9): registering one, finding and claiming due ones, recording how a delivery went. */
+/** Callbacks as stored (V12): registering one, finding and claiming due ones, recording how a delivery went. */
 @Repository
 class CallbackRepository {
 
