@@ -1,13 +1,13 @@
 package io.chainlink.api;
 
 import io.chainlink.auth.Caller;
-import io.chainlink.callback.CallbackRequest;
 import io.chainlink.callback.Callbacks;
 import io.chainlink.config.ChainlinkProperties;
 import io.chainlink.follow.LogFollowers;
 import io.chainlink.job.Job;
 import io.chainlink.job.JobService;
 import io.chainlink.job.JobWaits;
+import io.chainlink.job.StoredWithJob;
 import io.chainlink.job.JobStatus;
 import io.chainlink.job.LogStream;
 import io.chainlink.job.StageResult;
@@ -76,13 +76,11 @@ public class JobController {
     public Object submit(@Parameter(hidden = true) Caller caller, @Valid @RequestBody JobSubmission submission,
                          @Parameter(description = "Seconds to wait for the job to end before answering (at most 60)")
                          @RequestParam(defaultValue = "0") @Min(0) @Max(60) int wait) {
-        CallbackRequest callback = submission.callback();
-        if (callback != null) {
-            callbacks.check(callback); // before the job is stored: a refused callback stores nothing
-        }
-        Job job = jobs.submit(caller, submission.toSpecs(properties.defaults()));
-        if (callback != null) {
-            job = job.withCallback(callbacks.register(job.id(), callback));
+        // Checked before the job is stored: a refused callback stores nothing.
+        StoredWithJob callback = callbacks.accept(submission.callback());
+        Job job = jobs.submit(caller, submission.toSpecs(properties.defaults()), callback);
+        if (submission.callback() != null) {
+            job = job.withCallback(Job.Callback.notYetSent());
         }
         URI location = URI.create("/api/v1/jobs/" + job.id());
         if (wait == 0) {

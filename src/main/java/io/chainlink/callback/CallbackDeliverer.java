@@ -6,6 +6,7 @@ import io.chainlink.job.Job.Callback.State;
 import io.chainlink.job.JobEvents;
 import io.chainlink.job.JobRepository;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,6 +42,8 @@ class CallbackDeliverer implements SmartLifecycle {
     private static final Duration BUSY_LOOK = Duration.ofMillis(100);
     /** Past a claim's deadlines, before another instance may take the delivery as abandoned. */
     private static final Duration CLAIM_MARGIN = Duration.ofSeconds(30);
+    /** How long a stop waits for deliveries under way to end. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final CallbackRepository callbacks;
     private final JobRepository jobs;
@@ -73,7 +76,8 @@ class CallbackDeliverer implements SmartLifecycle {
         senders = Executors.newFixedThreadPool(settings.threads(), named("chainlink-callback-"));
         httpThreads = Executors.newFixedThreadPool(2, named("chainlink-callback-http-"));
         // No redirects: a 3xx would send the signed job to a URL the allowlist never saw.
-        http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
+        // HTTP/1.1: no h2c upgrade offered to receivers, some of which answer it wrongly.
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).executor(httpThreads).build();
         running = true;
         looker = new Thread(this::look, "chainlink-callbacks");
@@ -81,19 +85,27 @@ class CallbackDeliverer implements SmartLifecycle {
         looker.start();
     }
 
+    /**
+     * Stops looking, then lets the deliveries under way end and record how they went, for a
+     * moment. No interrupt while the looker may be in the database (one could land in H2's file
+     * I/O): it is woken by the signal it waits on. A delivery cut short stays claimed until its
+     * claim runs out, then is sent again (by the next instance to start, or another one): at least
+     * once, as receivers of webhooks expect.
+     */
     @Override
     public synchronized void stop() {
-        running = false;
         if (looker == null) {
             return;
         }
-        looker.interrupt();
-        // A delivery cut short stays claimed until its claim runs out, then is sent again: at
-        // least once, as receivers of webhooks expect.
-        senders.shutdownNow();
+        running = false;
+        events.settled().fire();
         try {
-            senders.awaitTermination(5, TimeUnit.SECONDS);
-            looker.join(5_000);
+            looker.join(STOP_GRACE.toMillis());
+            senders.shutdown();
+            if (!senders.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                senders.shutdownNow();
+                senders.awaitTermination(1, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -107,20 +119,25 @@ class CallbackDeliverer implements SmartLifecycle {
     }
 
     private void look() {
-        while (running) {
-            try {
-                long seen = events.settled().generation();
-                claimDue();
-                events.settled().awaitAfter(seen, untilNextLook());
-            } catch (InterruptedException e) {
+        while (true) {
+            // The generation before running: a stop sets running, then fires, so either this sees
+            // it stopped or the wait below returns at once.
+            long seen = events.settled().generation();
+            if (!running) {
                 return;
+            }
+            Duration wait;
+            try {
+                claimDue();
+                wait = untilNextLook();
             } catch (RuntimeException e) { // the database away a moment: look again later
                 log.warn("could not look for due callbacks; trying again: {}", e.toString());
-                try {
-                    Thread.sleep(settings.pollInterval().toMillis());
-                } catch (InterruptedException stop) {
-                    return;
-                }
+                wait = settings.pollInterval();
+            }
+            try {
+                events.settled().awaitAfter(seen, wait);
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }
@@ -133,7 +150,7 @@ class CallbackDeliverer implements SmartLifecycle {
         Instant now = clock.instant();
         Instant until = now.plus(settings.connectTimeout()).plus(settings.responseTimeout()).plus(CLAIM_MARGIN);
         for (CallbackRepository.Due due : callbacks.due(now, room)) {
-            if (!free.tryAcquire()) {
+            if (!running || !free.tryAcquire()) {
                 return;
             }
             boolean handed = false;
@@ -157,8 +174,16 @@ class CallbackDeliverer implements SmartLifecycle {
         }
     }
 
+    /**
+     * Until the next due delivery, or the poll interval; while deliveries are under way at most
+     * {@link #BUSY_LOOK} (one may have scheduled a retry), and with every sender busy at least
+     * that, so that a backlog is not looked at in a spin.
+     */
     private Duration untilNextLook() {
         Duration wait = settings.pollInterval();
+        if (free.availablePermits() == 0) {
+            return BUSY_LOOK.compareTo(wait) < 0 ? BUSY_LOOK : wait;
+        }
         if (free.availablePermits() < settings.threads() && BUSY_LOOK.compareTo(wait) < 0) {
             wait = BUSY_LOOK;
         }
@@ -174,9 +199,11 @@ class CallbackDeliverer implements SmartLifecycle {
 
     /** One delivery of a claimed callback: attempt is its number, 1 for the first. */
     private void deliver(CallbackRepository.Due due, int attempt) {
-        try (var context = MDC.putCloseable("job", Long.toString(due.jobId()))) {
+        String id = due.publicJobId();
+        try (var context = MDC.putCloseable("job", id)) {
             if (attempt > settings.maxAttempts()) { // counted by an instance that died sending it
                 callbacks.record(due.jobId(), attempt, State.FAILED, null, clock.instant());
+                log.warn("callback of job {} failed for good: its last attempt was cut short", id);
                 return;
             }
             Optional<Job> job = jobs.find(due.jobId());
@@ -197,21 +224,25 @@ class CallbackDeliverer implements SmartLifecycle {
             Instant now = clock.instant();
             if (failure == null) {
                 callbacks.record(due.jobId(), attempt, State.DELIVERED, status, now);
-                log.info("callback of job {} delivered (attempt {}, status {})", due.jobId(), attempt, status);
+                log.info("callback of job {} delivered (attempt {}, status {})", id, attempt, status);
             } else if (attempt >= settings.maxAttempts()) {
                 callbacks.record(due.jobId(), attempt, State.FAILED, status, now);
-                log.warn("callback of job {} failed for good after {} attempts: {}", due.jobId(), attempt, failure);
+                log.warn("callback of job {} failed for good after {} attempts: {}", id, attempt, failure);
             } else {
                 Duration delay = backoff.after(attempt);
                 callbacks.record(due.jobId(), attempt, State.PENDING, status, now.plus(delay));
-                log.info("callback of job {} not delivered (attempt {}: {}); again in {}", due.jobId(), attempt, failure, delay);
+                log.info("callback of job {} not delivered (attempt {}: {}); again in {}", id, attempt, failure, delay);
             }
         } catch (RuntimeException e) { // the database: the claim runs out and it is sent again
-            log.warn("callback of job {} could not be recorded: {}", due.jobId(), e.toString());
+            log.warn("callback of job {} could not be recorded: {}", id, e.toString());
         }
     }
 
-    /** The answer's status; the answer's body is not read. */
+    /**
+     * The answer's status. The answer's body is not read: the stream is closed at once, which
+     * drops the connection, so that a receiver that sends an endless body holds no sender (the
+     * request's timeout ends at the answer's headers, not at its body).
+     */
     private int send(CallbackRepository.Due due, byte[] body) throws IOException, InterruptedException {
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         HttpRequest request = HttpRequest.newBuilder(URI.create(due.url()))
@@ -223,7 +254,9 @@ class CallbackDeliverer implements SmartLifecycle {
                 .header(Callbacks.TIMESTAMP_SIGNATURE, CallbackSignature.ofTimestampedBody(due.secret(), timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        response.body().close();
+        return response.statusCode();
     }
 
     private static ThreadFactory named(String prefix) {

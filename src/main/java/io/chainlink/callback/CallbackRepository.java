@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -17,11 +16,11 @@ import org.springframework.stereotype.Repository;
 class CallbackRepository {
 
     /** What a claimed delivery needs; its secret stays out of toString. */
-    record Due(long jobId, String url, String secret, int attempts) {
+    record Due(long jobId, String publicJobId, String url, String secret, int attempts) {
 
         @Override
         public String toString() {
-            return "Due[jobId=" + jobId + ", url=" + url + ", attempts=" + attempts + "]";
+            return "Due[job=" + publicJobId + ", url=" + url + ", attempts=" + attempts + "]";
         }
     }
 
@@ -34,25 +33,25 @@ class CallbackRepository {
         this.jdbc = jdbc;
     }
 
-    /** False if no job has this public id. */
-    boolean insert(String publicJobId, CallbackRequest callback, Instant now) {
-        return jdbc.sql("""
+    /** A job's callback, PENDING from the start: it is sent once the job has ended. */
+    void insert(long job, CallbackRequest callback, Instant now) {
+        jdbc.sql("""
                         INSERT INTO callbacks (job_id, url, secret, state, attempts, next_attempt_at)
-                        SELECT id, :url, :secret, :state, 0, :now FROM jobs WHERE public_id = :publicId""")
-                .param("url", callback.url()).param("secret", callback.secret()).param("state", State.PENDING.name())
-                .param("now", utc(now)).param("publicId", UUID.fromString(publicJobId))
-                .update() == 1;
+                        VALUES (:job, :url, :secret, :state, 0, :now)""")
+                .param("job", job).param("url", callback.url()).param("secret", callback.secret())
+                .param("state", State.PENDING.name()).param("now", utc(now))
+                .update();
     }
 
     /** Pending deliveries of ended jobs whose time has come, earliest first. */
     List<Due> due(Instant now, int limit) {
         return jdbc.sql("""
-                        SELECT c.job_id, c.url, c.secret, c.attempts FROM callbacks c JOIN jobs j ON j.id = c.job_id
+                        SELECT c.job_id, j.public_id, c.url, c.secret, c.attempts FROM callbacks c JOIN jobs j ON j.id = c.job_id
                         WHERE c.state = :pending AND c.next_attempt_at <= :now
                           AND j.status IN (:ended)
                         ORDER BY c.next_attempt_at FETCH FIRST :limit ROWS ONLY""")
                 .param("pending", State.PENDING.name()).param("now", utc(now)).param("limit", limit).param("ended", ENDED)
-                .query((rs, n) -> new Due(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4)))
+                .query((rs, n) -> new Due(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)))
                 .list();
     }
 

@@ -1,15 +1,15 @@
 package io.chainlink.callback;
 
 import io.chainlink.config.ChainlinkProperties;
-import io.chainlink.job.Job;
+import io.chainlink.job.StoredWithJob;
 import java.net.URI;
 import java.time.Clock;
 import org.springframework.stereotype.Service;
 
 /**
  * Job callbacks, the one door: a submission's callback is checked against
- * chainlink.callbacks.allowed-urls before anything is stored, then registered with its job;
- * {@link CallbackDeliverer} sends it once the job has ended.
+ * chainlink.callbacks.allowed-urls before anything is stored, then stored with its job, in the
+ * job's transaction; {@link CallbackDeliverer} sends it once the job has ended.
  */
 @Service
 public class Callbacks {
@@ -32,21 +32,19 @@ public class Callbacks {
     }
 
     /**
+     * What a submission with this callback stores beside its job ({@link StoredWithJob#NOTHING}
+     * for none), checked now, before the job is stored.
+     *
      * @throws CallbackRefusedException if the operator does not allow callbacks to its URL (none is by default)
      */
-    public void check(CallbackRequest callback) {
+    public StoredWithJob accept(CallbackRequest callback) {
+        if (callback == null) {
+            return StoredWithJob.NOTHING;
+        }
         URI url = HttpUrl.Check.parse(callback.url());
         if (url == null || !allowlist.allows(url)) {
             throw new CallbackRefusedException("callbacks to " + callback.url() + " are not allowed (chainlink.callbacks.allowed-urls)");
         }
-    }
-
-    /** Stores a checked callback with the job it belongs to; the job view's callback as it now stands. */
-    public Job.Callback register(String publicJobId, CallbackRequest callback) {
-        check(callback);
-        if (!repository.insert(publicJobId, callback, clock.instant())) {
-            throw new IllegalStateException("job " + publicJobId + " is not stored");
-        }
-        return new Job.Callback(Job.Callback.State.PENDING, 0, null);
+        return job -> repository.insert(job, callback, clock.instant());
     }
 }

@@ -41,6 +41,11 @@ public record Job(
                     description = "The HTTP status of the last answer; null before any, or when the last attempt got none")
             Integer lastStatus) {
 
+        /** A callback just submitted: sent once its job has ended. */
+        public static Callback notYetSent() {
+            return new Callback(State.PENDING, 0, null);
+        }
+
         public enum State {
             /** Waiting for the job to end, or for its next delivery. */
             PENDING,

@@ -81,6 +81,11 @@ public class JobService implements AutoCloseable {
      * @throws io.chainlink.policy.PolicyViolationException naming each field the policy refuses
      */
     public Job submit(Caller caller, List<StageSpec> stages) {
+        return submit(caller, stages, StoredWithJob.NOTHING);
+    }
+
+    /** As {@link #submit(Caller, List)}, with what {@code beside} stores in the job's own transaction. */
+    public Job submit(Caller caller, List<StageSpec> stages, StoredWithJob beside) {
         if (!caller.maySubmit()) {
             throw new ForbiddenException("client " + caller.tenant() + " may read jobs, not submit them (role " + caller.role() + ")");
         }
@@ -94,7 +99,7 @@ public class JobService implements AutoCloseable {
             throw new QuotaExceededException(caller.tenant(), quota.getAsInt());
         }
         Instant now = clock.instant();
-        JobRepository.Ids ids = submissions.store(caller.tenant(), stages, now);
+        JobRepository.Ids ids = submissions.store(caller.tenant(), stages, beside, now);
         queue.added();
         metrics.jobSubmitted();
         events.queued().fire();

@@ -57,15 +57,17 @@ public class SubmissionWriter {
     private static final class Submission {
         final String tenant;
         final List<StageSpec> stages;
+        final StoredWithJob beside;
         final Instant at;
         final Thread submitter = Thread.currentThread();
         JobRepository.Ids stored; // written before done is set, read after it is seen
         RuntimeException failure;
         volatile boolean done;
 
-        Submission(String tenant, List<StageSpec> stages, Instant at) {
+        Submission(String tenant, List<StageSpec> stages, StoredWithJob beside, Instant at) {
             this.tenant = tenant;
             this.stages = stages;
+            this.beside = beside;
             this.at = at;
         }
 
@@ -79,7 +81,12 @@ public class SubmissionWriter {
 
     /** Stores a job, once its group is committed and in the store's file; the same as {@link JobRepository#insert}, in fewer commits. */
     public JobRepository.Ids store(String tenant, List<StageSpec> stages, Instant at) {
-        Submission mine = new Submission(tenant, stages, at);
+        return store(tenant, stages, StoredWithJob.NOTHING, at);
+    }
+
+    /** As {@link #store(String, List, Instant)}, with what {@code beside} stores in the job's transaction. */
+    public JobRepository.Ids store(String tenant, List<StageSpec> stages, StoredWithJob beside, Instant at) {
+        Submission mine = new Submission(tenant, stages, beside, at);
         waiting.add(mine);
         // It waits for its submission even if interrupted (it may be written already), without
         // spinning on the flag; the flag is set again when it returns.
@@ -151,21 +158,26 @@ public class SubmissionWriter {
 
     private void write(List<Submission> group) {
         try {
-            List<JobRepository.Ids> ids = transaction.execute(tx -> group.stream()
-                    .map(submission -> repository.insert(submission.tenant, submission.stages, submission.at))
-                    .toList());
+            List<JobRepository.Ids> ids = transaction.execute(tx -> group.stream().map(this::insert).toList());
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).stored = ids.get(i);
             }
         } catch (RuntimeException groupFailed) {
-            // Nothing of the group was stored. Each alone, so that one that cannot be stored fails alone.
+            // Nothing of the group was stored. Each alone, so that one that cannot be stored fails
+            // alone; each in a transaction of its own, so that it is stored whole or not at all.
             for (Submission submission : group) {
                 try {
-                    submission.stored = repository.insert(submission.tenant, submission.stages, submission.at);
+                    submission.stored = transaction.execute(tx -> insert(submission));
                 } catch (RuntimeException e) {
                     submission.failure = e;
                 }
             }
         }
+    }
+
+    private JobRepository.Ids insert(Submission submission) {
+        JobRepository.Ids ids = repository.insert(submission.tenant, submission.stages, submission.at);
+        submission.beside.store(ids.internal());
+        return ids;
     }
 }
