@@ -2,25 +2,23 @@ package io.chainlink.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.chainlink.it.CallbackReceiver.Received;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.assertj.core.data.Offset;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -28,14 +26,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Job callbacks against a real receiver on 127.0.0.1: the ended job's view, signed with the
- * secret, retried after a failing answer, FAILED after the bound; refused (403, nothing stored)
- * for a URL the operator did not allow; the secret in no answer.
+ * secret over the exact body, retried after a failing answer, FAILED after the bound; refused
+ * (403, nothing stored) for a URL the operator did not allow; the secret in no answer and no log.
  */
 @DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
 class CallbacksTest extends EngineTest {
 
     private static final String SECRET = "s3cret-callback-key-for-tests";
-    private static final Receiver RECEIVER = new Receiver();
+    private static final CallbackReceiver RECEIVER = new CallbackReceiver();
     /** A port nothing listens on: the one a socket had before it closed. */
     private static final int CLOSED_PORT = closedPort();
 
@@ -51,7 +50,7 @@ class CallbacksTest extends EngineTest {
 
     @AfterAll
     static void stopReceiver() {
-        RECEIVER.server.stop(0);
+        RECEIVER.close();
     }
 
     private String submitWithCallback(String path) {
@@ -66,12 +65,15 @@ class CallbacksTest extends EngineTest {
     }
 
     @Test
-    void anEndedJobsViewIsPostedSignedWithTheSecret() throws Exception {
+    void anEndedJobsViewIsPostedSignedWithTheSecret(CapturedOutput output) throws Exception {
         Response submitted = post("/api/v1/jobs", chain("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["echo", "hi"]}],
                  "callback": {"url": "%s", "secret": "%s"}}""".formatted(RECEIVER.base() + "/hooks/ok", SECRET)));
         assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
-        assertThat(submitted.body().get("callback").get("state").asString()).isEqualTo("PENDING");
+        JsonNode pending = submitted.body().get("callback");
+        assertThat(pending.get("state").asString()).isEqualTo("PENDING");
+        assertThat(pending.get("attempts").asInt()).isZero();
+        assertThat(pending.get("lastStatus").isNull()).isTrue();
         String id = submitted.body().get("id").asString();
 
         JsonNode callback = awaitCallback(id, "DELIVERED");
@@ -85,28 +87,51 @@ class CallbacksTest extends EngineTest {
         assertThat(body.get("id").asString()).isEqualTo(id);
         assertThat(body.get("status").asString()).isEqualTo("SUCCEEDED");
         assertThat(body.get("stages").get(0).get("exitCode").asInt()).isZero();
+        // The job view as GET answers it, but for the callback, which moved on once delivered.
+        JsonNode view = job(id);
+        assertThat(body.properties().stream().map(Map.Entry::getKey).toList())
+                .isEqualTo(view.properties().stream().map(Map.Entry::getKey).toList());
+        assertThat(body.get("stages")).isEqualTo(view.get("stages"));
+        assertThat(body.get("finishedAt")).isEqualTo(view.get("finishedAt"));
         assertThat(delivery.header("Content-Type")).startsWith("application/json");
-        assertThat(delivery.header("Chainlink-Signature")).isEqualTo("sha256=" + hmac(SECRET, delivery.body()));
+        assertThat(delivery.header("Chainlink-Signature")).isEqualTo(CallbackReceiver.sha256(SECRET, delivery.body()));
         String timestamp = delivery.header("Chainlink-Timestamp");
-        assertThat(Long.parseLong(timestamp)).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(60L));
-        byte[] timestamped = (timestamp + "." + new String(delivery.body(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-        assertThat(delivery.header("Chainlink-Timestamp-Signature")).isEqualTo("sha256=" + hmac(SECRET, timestamped));
+        assertThat(Long.parseLong(timestamp)).isCloseTo(System.currentTimeMillis() / 1000, Offset.offset(60L));
+        byte[] timestamped = (timestamp + "." + delivery.text()).getBytes(StandardCharsets.UTF_8);
+        assertThat(delivery.header("Chainlink-Timestamp-Signature")).isEqualTo(CallbackReceiver.sha256(SECRET, timestamped));
 
-        // The secret in no answer: the submission's, the job's, the list's, nor what was delivered.
+        // The secret in no answer (the submission's, the job's, the list's, a wait's), not in
+        // what was delivered, and not in the service's log.
         for (String answer : List.of(submitted.text(), get("/api/v1/jobs/" + id).text(), get("/api/v1/jobs").text(),
-                get("/api/v1/jobs/" + id + "?wait=1").text(), new String(delivery.body(), StandardCharsets.UTF_8))) {
+                get("/api/v1/jobs/" + id + "?wait=1").text(), delivery.text())) {
             assertThat(answer).doesNotContain(SECRET);
         }
+        assertThat(output.getAll()).contains("callback of job " + id + " delivered").doesNotContain(SECRET);
     }
 
     @Test
-    void aFailingAnswerIsRetried() {
+    void aFailingAnswerIsRetriedUntilDelivered() throws Exception {
         RECEIVER.failFirst("/hooks/flaky", 1);
         String id = submitWithCallback("/hooks/flaky");
         JsonNode callback = awaitCallback(id, "DELIVERED");
         assertThat(callback.get("attempts").asInt()).isEqualTo(2);
         assertThat(callback.get("lastStatus").asInt()).isEqualTo(200);
-        assertThat(RECEIVER.requests("/hooks/flaky")).hasSize(2);
+
+        // Each delivery carries the view as it stood while it was sent: PENDING, its own attempt,
+        // and the first failure's status in the second.
+        List<Received> received = RECEIVER.requests("/hooks/flaky");
+        assertThat(received).hasSize(2);
+        JsonNode first = JSON.readTree(received.get(0).body()).get("callback");
+        JsonNode second = JSON.readTree(received.get(1).body()).get("callback");
+        assertThat(first.get("state").asString()).isEqualTo("PENDING");
+        assertThat(first.get("attempts").asInt()).isEqualTo(1);
+        assertThat(first.get("lastStatus").isNull()).isTrue();
+        assertThat(second.get("state").asString()).isEqualTo("PENDING");
+        assertThat(second.get("attempts").asInt()).isEqualTo(2);
+        assertThat(second.get("lastStatus").asInt()).isEqualTo(500);
+        for (Received delivery : received) {
+            assertThat(delivery.header("Chainlink-Signature")).isEqualTo(CallbackReceiver.sha256(SECRET, delivery.body()));
+        }
     }
 
     @Test
@@ -118,6 +143,16 @@ class CallbacksTest extends EngineTest {
         assertThat(callback.get("lastStatus").asInt()).isEqualTo(500);
         assertThat(RECEIVER.requests("/hooks/down")).hasSize(3);
         assertThat(job(id).get("status").asString()).as("the job's own outcome").isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void aRedirectIsNotFollowed() {
+        RECEIVER.redirect("/hooks/moved", RECEIVER.base() + "/hooks/redirected");
+        String id = submitWithCallback("/hooks/moved");
+        JsonNode callback = awaitCallback(id, "FAILED");
+        assertThat(callback.get("lastStatus").asInt()).isEqualTo(302);
+        assertThat(RECEIVER.requests("/hooks/moved")).hasSize(3);
+        assertThat(RECEIVER.requests("/hooks/redirected")).isEmpty();
     }
 
     @Test
@@ -133,12 +168,18 @@ class CallbacksTest extends EngineTest {
     @Test
     void aUrlOutsideTheAllowlistIsRefusedAndNothingStored() {
         String before = get("/api/v1/jobs").text();
-        Response refused = post("/api/v1/jobs", chain("""
-                {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}],
-                 "callback": {"url": "%s", "secret": "%s"}}""".formatted(RECEIVER.base() + "/elsewhere", SECRET)));
-        assertThat(refused.status()).as(refused.text()).isEqualTo(403);
-        assertThat(refused.body().get("errors").get(0).get("field").asString()).isEqualTo("callback.url");
-        assertThat(refused.text()).doesNotContain(SECRET);
+        // Outside the prefix's path, beside it as text, out of it once resolved; the same host by
+        // another name, another scheme.
+        for (String url : List.of(RECEIVER.base() + "/elsewhere", RECEIVER.base() + "/hooksmith",
+                RECEIVER.base() + "/hooks/../elsewhere", "http://localhost:" + RECEIVER.port() + "/hooks/",
+                "https://127.0.0.1:" + RECEIVER.port() + "/hooks/")) {
+            Response refused = post("/api/v1/jobs", chain("""
+                    {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}],
+                     "callback": {"url": "%s", "secret": "%s"}}""".formatted(url, SECRET)));
+            assertThat(refused.status()).as(url + ": " + refused.text()).isEqualTo(403);
+            assertThat(refused.body().get("errors").get(0).get("field").asString()).isEqualTo("callback.url");
+            assertThat(refused.text()).doesNotContain(SECRET);
+        }
         assertThat(get("/api/v1/jobs").text()).isEqualTo(before);
         assertThat(RECEIVER.requests("/elsewhere")).isEmpty();
     }
@@ -146,82 +187,34 @@ class CallbacksTest extends EngineTest {
     @Test
     void aMalformedCallbackIsABadRequestNamingItsField() {
         String before = get("/api/v1/jobs").text();
-        Map<String, String> cases = Map.of(
-                "{\"url\": \"ftp://127.0.0.1/x\", \"secret\": \"" + SECRET + "\"}", "callback.url",
-                "{\"url\": \"/hooks/relative\", \"secret\": \"" + SECRET + "\"}", "callback.url",
-                "{\"url\": \"http://user:pw@127.0.0.1/hooks/\", \"secret\": \"" + SECRET + "\"}", "callback.url",
-                "{\"url\": \"" + RECEIVER.base() + "/hooks/x\", \"secret\": \"short\"}", "callback.secret",
-                "{\"url\": \"" + RECEIVER.base() + "/hooks/x\"}", "callback.secret",
-                "{\"secret\": \"" + SECRET + "\"}", "callback.url",
-                "{\"url\": \"" + RECEIVER.base() + "/hooks/" + "x".repeat(2100) + "\", \"secret\": \"" + SECRET + "\"}", "callback.url");
+        String hooks = RECEIVER.base() + "/hooks/x";
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("{\"url\": \"ftp://127.0.0.1/x\", \"secret\": \"" + SECRET + "\"}", "callback.url");
+        cases.put("{\"url\": \"/hooks/relative\", \"secret\": \"" + SECRET + "\"}", "callback.url");
+        cases.put("{\"url\": \"http://user:pw@127.0.0.1/hooks/\", \"secret\": \"" + SECRET + "\"}", "callback.url");
+        cases.put("{\"url\": \"" + RECEIVER.base() + ".evil.com/hooks/\", \"secret\": \"" + SECRET + "\"}", "callback.url");
+        cases.put("{\"url\": \"\", \"secret\": \"" + SECRET + "\"}", "callback.url");
+        cases.put("{\"secret\": \"" + SECRET + "\"}", "callback.url");
+        cases.put("{\"url\": \"" + RECEIVER.base() + "/hooks/" + "x".repeat(2100) + "\", \"secret\": \"" + SECRET + "\"}", "callback.url");
+        cases.put("{\"url\": \"" + hooks + "\", \"secret\": \"short\"}", "callback.secret");
+        cases.put("{\"url\": \"" + hooks + "\", \"secret\": \"\"}", "callback.secret");
+        cases.put("{\"url\": \"" + hooks + "\"}", "callback.secret");
+        cases.put("{\"url\": \"" + hooks + "\", \"secret\": \"" + "k".repeat(257) + "\"}", "callback.secret");
         cases.forEach((callback, field) -> {
             Response bad = post("/api/v1/jobs", chain("""
                     {"stages": [{"image": "IMAGE", "entrypoint": ["true"]}], "callback": %s}""".formatted(callback)));
             assertThat(bad.status()).as(callback + ": " + bad.text()).isEqualTo(400);
             assertThat(bad.body().get("errors").get(0).get("field").asString()).as(callback).isEqualTo(field);
-            assertThat(bad.text()).doesNotContain(SECRET);
+            assertThat(bad.text()).doesNotContain(SECRET).doesNotContain("k".repeat(257));
         });
         assertThat(get("/api/v1/jobs").text()).isEqualTo(before);
     }
 
     private static int closedPort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String hmac(String secret, byte[] body) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(body));
-    }
-
-    record Received(String path, Map<String, List<String>> headers, byte[] body) {
-        String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
-        }
-    }
-
-    /** A webhook receiver: records every request; a path told to fail answers 500 that many times first. */
-    static final class Receiver {
-        final HttpServer server;
-        private final List<Received> received = new CopyOnWriteArrayList<>();
-        private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
-
-        Receiver() {
-            try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            server.createContext("/", this::answer);
-            server.start();
-        }
-
-        String base() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        void failFirst(String path, int times) {
-            failures.put(path, new AtomicInteger(times));
-        }
-
-        List<Received> requests(String path) {
-            return received.stream().filter(r -> r.path().equals(path)).toList();
-        }
-
-        private void answer(HttpExchange exchange) throws IOException {
-            try (exchange) {
-                byte[] body = exchange.getRequestBody().readAllBytes();
-                String path = exchange.getRequestURI().getPath();
-                received.add(new Received(path, Map.copyOf(exchange.getRequestHeaders()), body));
-                AtomicInteger left = failures.get(path);
-                int status = left != null && left.getAndDecrement() > 0 ? 500 : 200;
-                exchange.sendResponseHeaders(status, -1);
-            }
         }
     }
 }
