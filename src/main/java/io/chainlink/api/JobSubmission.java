@@ -19,7 +19,8 @@ public record JobSubmission(
         @Schema(description = "Base environment of every stage", example = "{\"TEST\": \"testing\"}")
         @Environment Map<String, String> environ,
 
-        @Schema(description = "POSTed the job view, signed, once the job has ended; only to URLs the operator allows")
+        @Schema(description = "POSTed the job view, signed (Chainlink-Signature), once the job has ended; only to URLs"
+                + " the operator allows (chainlink.callbacks.allowed-urls), any other is refused with 403 naming callback.url")
         @Valid CallbackRequest callback) {
 
     List<StageSpec> toSpecs(StageDefaults defaults) {
