@@ -7,6 +7,7 @@ import io.chainlink.generated.ApiClient;
 import io.chainlink.generated.ApiException;
 import io.chainlink.generated.ApiResponse;
 import io.chainlink.generated.api.JobsApi;
+import io.chainlink.generated.model.CallbackRequest;
 import io.chainlink.generated.model.Entrypoint;
 import io.chainlink.generated.model.FieldProblem;
 import io.chainlink.generated.model.Job;
@@ -143,6 +144,24 @@ class GeneratedJavaClientTest extends EngineTest {
         assertThat(problem.getTitle()).isEqualTo("Invalid job submission");
         assertThat(problem.getErrors()).extracting(FieldProblem::getField).containsExactly("stages[0].memory");
         assertThat(problem.getErrors().get(0).getMessage()).contains("'lots' is not a size");
+    }
+
+    @Test
+    void callbacksAreOffByDefaultAndARefusedOneIsATypedProblem() throws IOException, ApiException {
+        List<UUID> before = jobs.listJobs(null, null, 500, null).getJobs().stream().map(Job::getId).toList();
+        ApiException refused = catchThrowableOfType(ApiException.class, () -> jobs.submitJob(new JobSubmission()
+                .stages(List.of(new StageRequest().image(IMAGE).entrypoint(new Entrypoint(List.of("true")))))
+                .callback(new CallbackRequest().url("http://127.0.0.1:9/hooks/").secret("a-secret-of-16-chars-or-more")), null));
+
+        assertThat(refused.getCode()).isEqualTo(403);
+        Problem problem = problem(refused);
+        assertThat(problem.getErrors()).extracting(FieldProblem::getField).containsExactly("callback.url");
+        assertThat(refused.getResponseBody()).doesNotContain("a-secret-of-16-chars-or-more");
+        assertThat(jobs.listJobs(null, null, 500, null).getJobs()).extracting(Job::getId).as("nothing stored").isEqualTo(before);
+
+        Job without = jobs.submitJob(new JobSubmission()
+                .stages(List.of(new StageRequest().image(IMAGE).entrypoint(new Entrypoint(List.of("true"))))), null);
+        assertThat(without.getCallback()).as("a job without a callback shows none").isNull();
     }
 
     @Test
