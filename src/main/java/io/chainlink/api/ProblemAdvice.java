@@ -1,13 +1,13 @@
 package io.chainlink.api;
 
 import io.chainlink.auth.ForbiddenException;
+import io.chainlink.callback.CallbackRefusedException;
 import io.chainlink.job.QuotaExceededException;
 import io.chainlink.job.JobAlreadyEndedException;
 import io.chainlink.job.JobNotFoundException;
 import io.chainlink.follow.TooManyFollowersException;
 import io.chainlink.job.QueueFullException;
 import io.chainlink.job.UnknownPageStartException;
-import io.chainlink.callback.CallbackRefusedException;
 import io.chainlink.policy.PolicyViolationException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Comparator;
@@ -119,9 +119,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     /** 403 as a policy refusal: the callback is well formed, and the operator may allow its URL. */
     @ExceptionHandler(CallbackRefusedException.class)
     ProblemDetail refusedCallback(CallbackRefusedException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
+        PolicyViolationException.Violation violation = new PolicyViolationException.Violation(e.field(), "allowed-urls", e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, violation.toString());
         problem.setTitle("Refused by policy");
-        problem.setProperty("errors", List.of(new PolicyViolationException.Violation(e.field(), "allowed-urls", e.getMessage())));
+        problem.setProperty("errors", List.of(violation));
         return problem;
     }
 

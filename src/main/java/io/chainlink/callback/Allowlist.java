@@ -41,6 +41,10 @@ final class Allowlist {
         }
     }
 
+    boolean isEmpty() {
+        return prefixes.isEmpty();
+    }
+
     boolean allows(URI url) {
         return !hasDotSegment(url) && url.getRawUserInfo() == null
                 && prefixes.stream().anyMatch(prefix -> same(prefix.getScheme(), url.getScheme())

@@ -43,7 +43,8 @@ public class Callbacks {
         }
         URI url = HttpUrl.Check.parse(callback.url());
         if (url == null || !allowlist.allows(url)) {
-            throw new CallbackRefusedException("callbacks to " + callback.url() + " are not allowed (chainlink.callbacks.allowed-urls)");
+            throw new CallbackRefusedException(allowlist.isEmpty() ? "callbacks are off: chainlink.callbacks.allowed-urls names no URL"
+                    : callback.url() + " is not under any of chainlink.callbacks.allowed-urls");
         }
         return job -> repository.insert(job, callback, clock.instant());
     }

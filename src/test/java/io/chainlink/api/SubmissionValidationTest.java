@@ -31,6 +31,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 class SubmissionValidationTest {
 
     private static final String JOBS = "/api/v1/jobs";
+    private static final String SECRET = "a-callback-secret-for-tests";
 
     @Autowired
     private MockMvcTester mvc;
@@ -126,7 +127,42 @@ class SubmissionValidationTest {
                 rule("an env over its share of ARG_MAX", stage("\"env\": " + manyVariables(300, 1000)), "stages[0].env"),
                 rule("an environ over its share of ARG_MAX", "{\"stages\": [{\"image\": \"alpine\"}], \"environ\": "
                         + manyVariables(300, 1000) + "}", "environ"),
-                rule("an env value with NUL", stage("\"env\": {\"A\": \"\\u0000\"}"), "stages[0].env"));
+                rule("an env value with NUL", stage("\"env\": {\"A\": \"\\u0000\"}"), "stages[0].env"),
+                // a callback: checked before the allow-list is asked
+                rule("a callback URL that is not http", callback("\"url\": \"ftp://127.0.0.1/x\", \"secret\": \"" + SECRET + "\""), "callback.url"),
+                rule("a relative callback URL", callback("\"url\": \"/hooks\", \"secret\": \"" + SECRET + "\""), "callback.url"),
+                rule("a callback URL with user info", callback("\"url\": \"http://a:b@127.0.0.1/\", \"secret\": \"" + SECRET + "\""), "callback.url"),
+                rule("a callback URL whose port goes on as a host", callback("\"url\": \"http://127.0.0.1:8080.evil.com/\", \"secret\": \""
+                        + SECRET + "\""), "callback.url"),
+                rule("a callback URL of 2049 characters", callback("\"url\": \"http://127.0.0.1/" + "x".repeat(2032) + "\", \"secret\": \""
+                        + SECRET + "\""), "callback.url"),
+                rule("a callback without a URL", callback("\"secret\": \"" + SECRET + "\""), "callback.url"),
+                rule("a callback URL that is a number", callback("\"url\": 80, \"secret\": \"" + SECRET + "\""), "callback.url"),
+                rule("a callback without a secret", callback("\"url\": \"http://127.0.0.1/\""), "callback.secret"),
+                rule("an empty callback secret", callback("\"url\": \"http://127.0.0.1/\", \"secret\": \"\""), "callback.secret"),
+                rule("a callback secret of 15 characters", callback("\"url\": \"http://127.0.0.1/\", \"secret\": \"" + "s".repeat(15) + "\""),
+                        "callback.secret"),
+                rule("a callback secret of 257 characters", callback("\"url\": \"http://127.0.0.1/\", \"secret\": \"" + "s".repeat(257) + "\""),
+                        "callback.secret"),
+                rule("a callback secret that is a number", callback("\"url\": \"http://127.0.0.1/\", \"secret\": 1234567890123456789"),
+                        "callback.secret"),
+                rule("a misspelt callback field", callback("\"url\": \"http://127.0.0.1/\", \"secret\": \"" + SECRET + "\", \"secrett\": 1"),
+                        "callback.secrett"),
+                rule("a callback that is a string", "{\"stages\": [{\"image\": \"alpine\"}], \"callback\": \"http://127.0.0.1/\"}", "callback"));
+    }
+
+    @Test
+    void aCallbackIsRefused403NamingItsUrlWhileNoUrlIsAllowedAndNothingIsStored() throws Exception {
+        MvcTestResult result = submitStoringNothing(callback("\"url\": \"http://127.0.0.1:8080/hooks/\", \"secret\": \"" + SECRET + "\""));
+
+        assertThat(result).hasStatus(HttpStatus.FORBIDDEN).hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result).bodyJson().extractingPath("$.title").isEqualTo("Refused by policy");
+        assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().containsExactly("callback.url");
+        assertThat(result).bodyJson().extractingPath("$.errors[0].rule").isEqualTo("allowed-urls");
+        assertThat(result).bodyJson().extractingPath("$.detail").asString().startsWith("callback.url: ")
+                .contains("chainlink.callbacks.allowed-urls");
+        assertThat(result.getResponse().getContentAsString()).doesNotContain(SECRET);
+        assertSaysNothingOfJava(result);
     }
 
     @ParameterizedTest(name = "{0} is named {2}")
@@ -362,6 +398,11 @@ class SubmissionValidationTest {
 
     private static Arguments rule(String rule, String body, String field) {
         return Arguments.of(rule, body, field);
+    }
+
+    /** One valid stage and a callback of the given fields. */
+    private static String callback(String fields) {
+        return "{\"stages\": [{\"image\": \"alpine\"}], \"callback\": {" + fields + "}}";
     }
 
     /** One stage on a valid image with the given fields added. */
