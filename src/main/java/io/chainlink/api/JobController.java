@@ -2,6 +2,8 @@ package io.chainlink.api;
 
 import io.chainlink.auth.Caller;
 import io.chainlink.config.ChainlinkProperties;
+import io.chainlink.files.JobFiles;
+import io.chainlink.files.JobInput;
 import io.chainlink.job.Job;
 import io.chainlink.job.JobService;
 import io.chainlink.job.JobStatus;
@@ -32,6 +34,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.bind.annotation.RestController;
 
 @Tag(name = "jobs", description = "Queue chains of containers, follow them, read their results and logs, cancel them")
@@ -41,10 +45,12 @@ public class JobController {
 
     private final JobService jobs;
     private final ChainlinkProperties properties;
+    private final JobFiles files;
 
-    public JobController(JobService jobs, ChainlinkProperties properties) {
+    public JobController(JobService jobs, ChainlinkProperties properties, JobFiles files) {
         this.jobs = jobs;
         this.properties = properties;
+        this.files = files;
     }
 
     @Operation(operationId = "submitJob", summary = "Queue a chain; it runs later, on a worker")
@@ -56,8 +62,62 @@ public class JobController {
     @ApiResponse(responseCode = "429", ref = OpenApiConfiguration.QUOTA_EXCEEDED)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Job> submit(@Parameter(hidden = true) Caller caller, @Valid @RequestBody JobSubmission submission) {
-        Job job = jobs.submit(caller, submission.toSpecs(properties.defaults()));
+        return submit(caller, submission, files.fromJson(submission.files()));
+    }
+
+    @Operation(operationId = "submitJobWithFiles", summary = "Queue a chain with a tar of files for /job",
+            description = "multipart/form-data: a part chain (the submission, application/json) and a part files (a tar of"
+                    + " regular files and directories, placed in /job before the first stage runs). The body may be as large as"
+                    + " chainlink.files.max-upload.")
+    @ApiResponse(responseCode = "202", description = "Queued; Location names the job",
+            headers = @Header(name = "Location", description = "The job's path", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "413", ref = OpenApiConfiguration.CONTENT_TOO_LARGE)
+    @ApiResponse(responseCode = "415", ref = OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE)
+    @ApiResponse(responseCode = "503", ref = OpenApiConfiguration.QUEUE_FULL)
+    @ApiResponse(responseCode = "429", ref = OpenApiConfiguration.QUOTA_EXCEEDED)
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    public ResponseEntity<Job> submitWithFiles(@Parameter(hidden = true) Caller caller,
+                                               @Valid @RequestPart("chain") JobSubmission chain,
+                                               @RequestPart("files") MultipartFile tar) {
+        return submit(caller, chain, files.fromForm(chain.files(), tar));
+    }
+
+    private ResponseEntity<Job> submit(Caller caller, JobSubmission submission, JobInput input) {
+        Job job = jobs.submit(caller, submission.toSpecs(properties.defaults()), internal -> files.storeInput(internal, input));
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
+    }
+
+    @Operation(operationId = "getJobFiles", summary = "/job as the chain left it, as a tar",
+            description = "Copied out when the chain ended, whatever its outcome, once a stage ran; at most chainlink.files.max-bytes"
+                    + " (the job's files.truncated says whether entries were left out). Links are link entries, never followed.")
+    @ApiResponse(responseCode = "200", description = "The tar; names relative to /job",
+            content = @Content(mediaType = "application/x-tar", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
+    @GetMapping("/{id}/files")
+    public void jobFiles(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id,
+                         HttpServletResponse response) throws IOException {
+        long internal = jobs.internalId(caller, id);
+        response.setContentType("application/x-tar"); // writeOutput answers 404 before it writes
+        files.writeOutput(internal, id, response.getOutputStream());
+    }
+
+    @Operation(operationId = "getJobFile", summary = "One regular file of /job as the chain left it",
+            description = "A directory or a link (never followed) answers 409, a problem whose entryType says what it is"
+                    + " and linkTarget where a link points.")
+    @ApiResponse(responseCode = "200", description = "The file's bytes",
+            content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
+    @ApiResponse(responseCode = "409", ref = OpenApiConfiguration.NOT_A_FILE)
+    @GetMapping("/{id}/files/{*path}")
+    public void jobFile(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id,
+                        @Parameter(description = "Relative to /job, e.g. out/report.txt", schema = @Schema(type = "string")) @PathVariable String path,
+                        HttpServletResponse response) throws IOException {
+        long internal = jobs.internalId(caller, id);
+        try (JobFiles.KeptFile file = files.openFile(internal, id, path.startsWith("/") ? path.substring(1) : path)) {
+            response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
+            response.setContentLengthLong(file.size());
+            file.content().transferTo(response.getOutputStream());
+        }
     }
 
     @Operation(operationId = "getJob", summary = "A job and its stages' status",

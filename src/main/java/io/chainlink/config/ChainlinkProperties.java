@@ -1,6 +1,7 @@
 package io.chainlink.config;
 
 import io.chainlink.engine.Containment;
+import io.chainlink.files.FileLimits;
 import io.chainlink.policy.StagePolicy;
 import io.chainlink.stage.StageDefaults;
 import jakarta.validation.Valid;
@@ -48,6 +49,7 @@ import org.springframework.validation.annotation.Validated;
  *                      ended; then it is deleted. 0 keeps every job
  * @param policy        what stages may ask of the engine, checked at submission (the service-wide policy)
  * @param containment   what every stage's container gets whatever it asks (a pids limit, no new privileges, a CPU weight)
+ * @param files         a job's files in and out of {@code /job}: how much of /job is kept, how large an upload may be
  * @param maxStages     no longer read: the rule moved to {@code chainlink.policy.max-stages}; set, it stops
  *                      the start, so that an operator's bound is not dropped in silence
  */
@@ -77,6 +79,7 @@ public record ChainlinkProperties(
         @DefaultValue("30d") Duration retention,
         @DefaultValue @Valid StagePolicy policy,
         @DefaultValue @Valid Containment containment,
+        @DefaultValue @Valid FileLimits files,
         @Deprecated Integer maxStages) {
 
     public ChainlinkProperties {
