@@ -53,7 +53,10 @@ public class JobController {
         this.files = files;
     }
 
-    @Operation(operationId = "submitJob", summary = "Queue a chain; it runs later, on a worker")
+    @Operation(operationId = "submitJob", summary = "Queue a chain; it runs later, on a worker",
+            description = "Its files are placed in /job before the first stage runs. For larger inputs the same path takes"
+                    + " multipart/form-data: a part chain (this body, application/json) and a part files (a tar of regular files"
+                    + " and directories), at most chainlink.files.max-upload in all.")
     @ApiResponse(responseCode = "202", description = "Queued; Location names the job",
             headers = @Header(name = "Location", description = "The job's path", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "413", ref = OpenApiConfiguration.CONTENT_TOO_LARGE)
@@ -65,16 +68,13 @@ public class JobController {
         return submit(caller, submission, files.fromJson(submission.files()));
     }
 
-    @Operation(operationId = "submitJobWithFiles", summary = "Queue a chain with a tar of files for /job",
-            description = "multipart/form-data: a part chain (the submission, application/json) and a part files (a tar of"
-                    + " regular files and directories, placed in /job before the first stage runs). The body may be as large as"
-                    + " chainlink.files.max-upload.")
-    @ApiResponse(responseCode = "202", description = "Queued; Location names the job",
-            headers = @Header(name = "Location", description = "The job's path", schema = @Schema(type = "string")))
-    @ApiResponse(responseCode = "413", ref = OpenApiConfiguration.CONTENT_TOO_LARGE)
-    @ApiResponse(responseCode = "415", ref = OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE)
-    @ApiResponse(responseCode = "503", ref = OpenApiConfiguration.QUEUE_FULL)
-    @ApiResponse(responseCode = "429", ref = OpenApiConfiguration.QUOTA_EXCEEDED)
+    /**
+     * The same submission as a form, for inputs larger than a JSON body: a part {@code chain} (the
+     * submission) and a part {@code files} (a tar). Left out of the document: OpenAPI has one
+     * operation per path and method, and with both bodies in it the generated clients' submitJob
+     * would take a form; submitJob's description and the README say how to send it.
+     */
+    @Operation(hidden = true)
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<Job> submitWithFiles(@Parameter(hidden = true) Caller caller,
                                                @Valid @RequestPart("chain") JobSubmission chain,
