@@ -3,6 +3,8 @@ package io.chainlink.api;
 import io.chainlink.auth.Caller;
 import io.chainlink.config.ChainlinkProperties;
 import io.chainlink.follow.LogFollowers;
+import io.chainlink.files.JobFiles;
+import io.chainlink.files.JobInput;
 import io.chainlink.job.Job;
 import io.chainlink.job.JobService;
 import io.chainlink.job.JobWaits;
@@ -37,6 +39,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
@@ -49,15 +53,20 @@ public class JobController {
     private final JobService jobs;
     private final ChainlinkProperties properties;
     private final LogFollowers followers;
+    private final JobFiles files;
 
-    public JobController(JobService jobs, ChainlinkProperties properties, LogFollowers followers) {
+    public JobController(JobService jobs, ChainlinkProperties properties, LogFollowers followers, JobFiles files) {
         this.jobs = jobs;
         this.properties = properties;
         this.followers = followers;
+        this.files = files;
     }
 
     @Operation(operationId = "submitJob", summary = "Queue a chain; it runs later, on a worker",
-            description = "With wait=N, answers 200 once the job has ended, if it ends within N seconds; otherwise 202 as without it")
+            description = "With wait=N, answers 200 once the job has ended, if it ends within N seconds; otherwise 202 as without it."
+                    + " Its files are placed in /job before the first stage runs. For larger inputs the same path takes"
+                    + " multipart/form-data: a part chain (this body, application/json) and a part files (a tar of regular files"
+                    + " and directories), at most chainlink.files.max-upload in all.")
     @ApiResponse(responseCode = "200", description = "Ended within wait= seconds; Location names the job",
             headers = @Header(name = "Location", description = "The job's path", schema = @Schema(type = "string")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = Job.class)))
@@ -72,7 +81,26 @@ public class JobController {
     public Object submit(@Parameter(hidden = true) Caller caller, @Valid @RequestBody JobSubmission submission,
                          @Parameter(description = "Seconds to wait for the job to end before answering (at most 60)")
                          @RequestParam(defaultValue = "0") @Min(0) @Max(60) int wait) {
-        Job job = jobs.submit(caller, submission.toSpecs(properties.defaults()));
+        return submit(caller, submission, files.fromJson(submission.files()), wait);
+    }
+
+    /**
+     * The same submission as a form, for inputs larger than a JSON body: a part {@code chain} (the
+     * submission) and a part {@code files} (a tar). Left out of the document: OpenAPI has one
+     * operation per path and method, and with both bodies in it the generated clients' submitJob
+     * would take a form; submitJob's description and the README say how to send it.
+     */
+    @Operation(hidden = true)
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    public Object submitWithFiles(@Parameter(hidden = true) Caller caller,
+                                  @Valid @RequestPart("chain") JobSubmission chain,
+                                  @RequestPart("files") MultipartFile tar,
+                                  @RequestParam(defaultValue = "0") @Min(0) @Max(60) int wait) {
+        return submit(caller, chain, files.fromForm(chain.files(), tar), wait);
+    }
+
+    private Object submit(Caller caller, JobSubmission submission, JobInput input, int wait) {
+        Job job = jobs.submit(caller, submission.toSpecs(properties.defaults()), internal -> files.storeInput(internal, input));
         URI location = URI.create("/api/v1/jobs/" + job.id());
         if (wait == 0) {
             return ResponseEntity.accepted().location(location).body(job);
@@ -97,6 +125,39 @@ public class JobController {
         answer.onTimeout(() -> answer.setResult(notYet.apply(jobs.find(caller, id))));
         answer.onError(failure -> waiting.get().cancel());
         return answer;
+    }
+
+    @Operation(operationId = "getJobFiles", summary = "/job as the chain left it, as a tar",
+            description = "Copied out when the chain ended, whatever its outcome, once a stage ran; at most chainlink.files.max-bytes"
+                    + " (the job's files.truncated says whether entries were left out). Links are link entries, never followed.")
+    @ApiResponse(responseCode = "200", description = "The tar; names relative to /job",
+            content = @Content(mediaType = "application/x-tar", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
+    @GetMapping("/{id}/files")
+    public void jobFiles(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id,
+                         HttpServletResponse response) throws IOException {
+        long internal = jobs.internalId(caller, id);
+        response.setContentType("application/x-tar"); // writeOutput answers 404 before it writes
+        files.writeOutput(internal, id, response.getOutputStream());
+    }
+
+    @Operation(operationId = "getJobFile", summary = "One regular file of /job as the chain left it",
+            description = "A directory or a link (never followed) answers 409, a problem whose entryType says what it is"
+                    + " and linkTarget where a link points.")
+    @ApiResponse(responseCode = "200", description = "The file's bytes",
+            content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
+    @ApiResponse(responseCode = "409", ref = OpenApiConfiguration.NOT_A_FILE)
+    @GetMapping("/{id}/files/{*path}")
+    public void jobFile(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id,
+                        @Parameter(description = "Relative to /job, e.g. out/report.txt", schema = @Schema(type = "string")) @PathVariable String path,
+                        HttpServletResponse response) throws IOException {
+        long internal = jobs.internalId(caller, id);
+        try (JobFiles.KeptFile file = files.openFile(internal, id, path.startsWith("/") ? path.substring(1) : path)) {
+            response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
+            response.setContentLengthLong(file.size());
+            file.content().transferTo(response.getOutputStream());
+        }
     }
 
     @Operation(operationId = "getJob", summary = "A job and its stages' status",

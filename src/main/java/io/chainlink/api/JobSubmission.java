@@ -1,5 +1,6 @@
 package io.chainlink.api;
 
+import io.chainlink.files.SubmittedFile;
 import io.chainlink.stage.StageDefaults;
 import io.chainlink.stage.StageSpec;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -16,7 +17,11 @@ public record JobSubmission(
         @NotEmpty List<@NotNull @Valid StageRequest> stages,
 
         @Schema(description = "Base environment of every stage", example = "{\"TEST\": \"testing\"}")
-        @Environment Map<String, String> environ) {
+        @Environment Map<String, String> environ,
+
+        @ArraySchema(arraySchema = @Schema(description = "Placed in /job before the first stage runs (a multipart"
+                + " submission gives them as its files part, a tar, instead)"))
+        List<SubmittedFile> files) {
 
     List<StageSpec> toSpecs(StageDefaults defaults) {
         return stages.stream().map(stage -> stage.toSpec(defaults, environ)).toList();

@@ -1,6 +1,9 @@
 package io.chainlink.api;
 
 import io.chainlink.auth.ForbiddenException;
+import io.chainlink.files.FilesNotKeptException;
+import io.chainlink.files.FilesRejectedException;
+import io.chainlink.files.NotARegularFileException;
 import io.chainlink.job.QuotaExceededException;
 import io.chainlink.job.JobAlreadyEndedException;
 import io.chainlink.job.JobNotFoundException;
@@ -57,6 +60,30 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(JobNotFoundException.class)
     ProblemDetail notFound(JobNotFoundException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    /** {@code files[0].path}, {@code files}: a submission's files, each problem named; nothing was stored. */
+    @ExceptionHandler(FilesRejectedException.class)
+    ProblemDetail filesRejected(FilesRejectedException e) {
+        return badSubmission(e.problems().stream().map(p -> new FieldProblem(p.field(), p.message())).toList());
+    }
+
+    @ExceptionHandler(FilesNotKeptException.class)
+    ProblemDetail filesNotKept(FilesNotKeptException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    /** A link is answered as what it is, with where it points, and never followed (Judge0's CVE-2024-28185 followed one). */
+    @ExceptionHandler(NotARegularFileException.class)
+    ProblemDetail notARegularFile(NotARegularFileException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Not a regular file");
+        problem.setProperty("path", e.path());
+        problem.setProperty("entryType", e.kind());
+        if (e.linkTarget() != null) {
+            problem.setProperty("linkTarget", e.linkTarget());
+        }
+        return problem;
     }
 
     /** {@code after=} naming no job of the caller's: 400 naming the parameter, as for any bad parameter. */

@@ -1,6 +1,7 @@
 package io.chainlink.config;
 
 import io.chainlink.engine.Containment;
+import io.chainlink.files.FileLimits;
 import io.chainlink.policy.StagePolicy;
 import io.chainlink.stage.StageDefaults;
 import jakarta.validation.Valid;
@@ -50,6 +51,7 @@ import org.springframework.validation.annotation.Validated;
  * @param containment   what every stage's container gets whatever it asks (a pids limit, no new privileges, a CPU weight)
  * @param maxWaiters    most clients waiting at once for jobs to end ({@code ?wait=}), held without a
  *                      thread each; past it a wait answers at once
+ * @param files         a job's files in and out of {@code /job}: how much of /job is kept, how large an upload may be
  * @param maxStages     no longer read: the rule moved to {@code chainlink.policy.max-stages}; set, it stops
  *                      the start, so that an operator's bound is not dropped in silence
  */
@@ -80,6 +82,7 @@ public record ChainlinkProperties(
         @DefaultValue @Valid StagePolicy policy,
         @DefaultValue @Valid Containment containment,
         @DefaultValue("1000") @Min(0) @Max(100000) int maxWaiters,
+        @DefaultValue @Valid FileLimits files,
         @Deprecated Integer maxStages) {
 
     public ChainlinkProperties {

@@ -153,6 +153,27 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
     }
 
     @Override
+    public void putFiles(String container, java.io.InputStream tar) {
+        // The volume is mounted for archive operations on a created container, and /job exists there (its mount point).
+        calls.run("put the job's files in /job", () -> engine.client().copyArchiveToContainerCmd(container)
+                .withRemotePath("/job")
+                .withTarInputStream(tar)
+                .exec());
+    }
+
+    @Override
+    public void copyJob(String container, ArchiveReader reader) {
+        // Read within the call, so that its deadline bounds the whole copy, not only its first answer.
+        calls.run("copy /job out of the container", () -> {
+            try (java.io.InputStream archive = engine.client().copyArchiveFromContainerCmd(container, "/job").exec()) {
+                reader.read(archive);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Override
     public void start(String container) {
         calls.run("start the container", () -> engine.client().startContainerCmd(container).exec());
     }

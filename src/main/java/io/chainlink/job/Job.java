@@ -26,7 +26,24 @@ public record Job(
         String error,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
                 description = "One entry per submitted stage, in order; null in the list of jobs")
-        List<Stage> stages) {
+        List<Stage> stages,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
+                description = "/job as kept when the chain ended (GET .../files); null until then, when no stage ran,"
+                        + " or when it could not be copied; null in the list of jobs")
+        Files files) {
+
+    /** A job as the list shows it, or before /job was kept. */
+    public Job(String id, String tenant, JobStatus status, int attempt, Instant createdAt, Instant startedAt,
+               Instant finishedAt, String error, List<Stage> stages) {
+        this(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, stages, null);
+    }
+
+    @Schema(description = "The kept /job: a tar of at most chainlink.files.max-bytes")
+    public record Files(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "10240", description = "The tar's length") long bytes,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                    description = "Entries that did not fit under chainlink.files.max-bytes were left out") boolean truncated) {
+    }
 
     public record Stage(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "0") int index,
@@ -60,7 +77,11 @@ public record Job(
     }
 
     public Job withStages(List<Stage> stages) {
-        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, stages);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, stages, files);
+    }
+
+    public Job withFiles(Files files) {
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, stages, files);
     }
 
     /** The job without its stages, as lists show it. */

@@ -31,9 +31,13 @@ public class JobRepository {
     private static final String STAGE_COLUMNS = """
             s.idx, s.image, s.status, s.exit_code, s.killed, s.started_at, s.finished_at,
             s.stdout_dropped, s.stderr_dropped, s.output_lost, s.image_ms, s.create_ms, s.start_ms, s.run_ms, s.collect_ms""";
-    /** A job with its stages, in one statement: one row a stage (or one for a job without stages). */
-    private static final String FIND = "SELECT j." + JOB_COLUMNS.replace(", ", ", j.") + ", " + STAGE_COLUMNS
-            + " FROM jobs j LEFT JOIN stages s ON s.job_id = j.id WHERE %s ORDER BY s.idx";
+    /** What {@link #findWhere} reads of the kept /job (io.chainlink.files), after the stage's columns. */
+    private static final String FILES_COLUMNS = "f.bytes, f.truncated";
+    private static final int STAGE_COLUMN_COUNT = STAGE_COLUMNS.split(",").length;
+    /** A job with its stages and its kept /job, in one statement: one row a stage (or one for a job without stages). */
+    private static final String FIND = "SELECT j." + JOB_COLUMNS.replace(", ", ", j.") + ", " + STAGE_COLUMNS + ", " + FILES_COLUMNS
+            + " FROM jobs j LEFT JOIN stages s ON s.job_id = j.id"
+            + " LEFT JOIN job_files f ON f.job_id = j.id AND f.direction = 'out' WHERE %s ORDER BY s.idx";
     private static final String FIND_BY_ID = FIND.formatted("j.id = :id");
     private static final String FIND_BY_PUBLIC_ID = FIND.formatted("j.public_id = :id");
 
@@ -125,7 +129,7 @@ public class JobRepository {
         }
         List<Row> rows = jdbc.sql(sql)
                 .param("id", id)
-                .query((rs, n) -> new Row(n == 0 ? job(new Columns(rs, 1), null) : null,
+                .query((rs, n) -> new Row(n == 0 ? job(new Columns(rs, 1), null).withFiles(files(new Columns(rs, JOB_COLUMN_COUNT + STAGE_COLUMN_COUNT + 1))) : null,
                         stage(new Columns(rs, JOB_COLUMN_COUNT + 1))))
                 .list();
         if (rows.isEmpty()) {
@@ -287,6 +291,13 @@ public class JobRepository {
     private static Job job(Columns row, List<Job.Stage> stages) throws SQLException {
         return new Job(row.string(), row.string(), JobStatus.valueOf(row.string()), row.integer(),
                 row.instant(), row.instant(), row.instant(), row.string(), stages);
+    }
+
+    /** Null until /job was kept (the LEFT JOIN's empty side). */
+    private static Job.Files files(Columns row) throws SQLException {
+        Long bytes = row.nullableLong();
+        boolean truncated = row.bool();
+        return bytes == null ? null : new Job.Files(bytes, truncated);
     }
 
     /** Null for the job's row of a job without stages (the LEFT JOIN's empty side). */

@@ -17,6 +17,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -81,6 +82,14 @@ public class JobService implements AutoCloseable {
      * @throws io.chainlink.policy.PolicyViolationException naming each field the policy refuses
      */
     public Job submit(Caller caller, List<StageSpec> stages) {
+        return submit(caller, stages, job -> { });
+    }
+
+    /**
+     * As {@link #submit(Caller, List)}, with {@code alongside} storing more of the job (its files)
+     * in the transaction that stores it, given its internal id.
+     */
+    public Job submit(Caller caller, List<StageSpec> stages, LongConsumer alongside) {
         if (!caller.maySubmit()) {
             throw new ForbiddenException("client " + caller.tenant() + " may read jobs, not submit them (role " + caller.role() + ")");
         }
@@ -94,7 +103,7 @@ public class JobService implements AutoCloseable {
             throw new QuotaExceededException(caller.tenant(), quota.getAsInt());
         }
         Instant now = clock.instant();
-        JobRepository.Ids ids = submissions.store(caller.tenant(), stages, now);
+        JobRepository.Ids ids = submissions.store(caller.tenant(), stages, now, alongside);
         queue.added();
         metrics.jobSubmitted();
         events.queued().fire();
@@ -117,7 +126,7 @@ public class JobService implements AutoCloseable {
     }
 
     /** The internal id of a job the caller may see, by its public one: one small read, not the whole job. */
-    private long internalId(Caller caller, String id) {
+    public long internalId(Caller caller, String id) {
         return repository.owned(id).filter(job -> caller.sees(job.tenant())).map(JobRepository.Owned::id)
                 .orElseThrow(() -> new JobNotFoundException("job " + id));
     }

@@ -8,6 +8,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -58,15 +59,24 @@ public class SubmissionWriter {
         final String tenant;
         final List<StageSpec> stages;
         final Instant at;
+        /** What is stored with the job, in its transaction (its files): before any worker can claim it. */
+        final LongConsumer alongside;
         final Thread submitter = Thread.currentThread();
         JobRepository.Ids stored; // written before done is set, read after it is seen
         RuntimeException failure;
         volatile boolean done;
 
-        Submission(String tenant, List<StageSpec> stages, Instant at) {
+        Submission(String tenant, List<StageSpec> stages, Instant at, LongConsumer alongside) {
             this.tenant = tenant;
             this.stages = stages;
             this.at = at;
+            this.alongside = alongside;
+        }
+
+        JobRepository.Ids insert(JobRepository repository) {
+            JobRepository.Ids ids = repository.insert(tenant, stages, at);
+            alongside.accept(ids.internal());
+            return ids;
         }
 
         void end() {
@@ -79,7 +89,12 @@ public class SubmissionWriter {
 
     /** Stores a job, once its group is committed and in the store's file; the same as {@link JobRepository#insert}, in fewer commits. */
     public JobRepository.Ids store(String tenant, List<StageSpec> stages, Instant at) {
-        Submission mine = new Submission(tenant, stages, at);
+        return store(tenant, stages, at, job -> { });
+    }
+
+    /** As {@link #store(String, List, Instant)}, with {@code alongside} storing more of the job (given its internal id) in the same transaction. */
+    public JobRepository.Ids store(String tenant, List<StageSpec> stages, Instant at, LongConsumer alongside) {
+        Submission mine = new Submission(tenant, stages, at, alongside);
         waiting.add(mine);
         // It waits for its submission even if interrupted (it may be written already), without
         // spinning on the flag; the flag is set again when it returns.
@@ -152,7 +167,7 @@ public class SubmissionWriter {
     private void write(List<Submission> group) {
         try {
             List<JobRepository.Ids> ids = transaction.execute(tx -> group.stream()
-                    .map(submission -> repository.insert(submission.tenant, submission.stages, submission.at))
+                    .map(submission -> submission.insert(repository))
                     .toList());
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).stored = ids.get(i);
@@ -161,7 +176,7 @@ public class SubmissionWriter {
             // Nothing of the group was stored. Each alone, so that one that cannot be stored fails alone.
             for (Submission submission : group) {
                 try {
-                    submission.stored = repository.insert(submission.tenant, submission.stages, submission.at);
+                    submission.stored = transaction.execute(tx -> submission.insert(repository));
                 } catch (RuntimeException e) {
                     submission.failure = e;
                 }
