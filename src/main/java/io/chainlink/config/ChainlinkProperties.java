@@ -48,6 +48,7 @@ import org.springframework.validation.annotation.Validated;
  *                      ended; then it is deleted. 0 keeps every job
  * @param policy        what stages may ask of the engine, checked at submission (the service-wide policy)
  * @param containment   what every stage's container gets whatever it asks (a pids limit, no new privileges, a CPU weight)
+ * @param batch         bounds of {@code POST /api/v1/jobs/batch}
  * @param maxStages     no longer read: the rule moved to {@code chainlink.policy.max-stages}; set, it stops
  *                      the start, so that an operator's bound is not dropped in silence
  */
@@ -77,6 +78,7 @@ public record ChainlinkProperties(
         @DefaultValue("30d") Duration retention,
         @DefaultValue @Valid StagePolicy policy,
         @DefaultValue @Valid Containment containment,
+        @DefaultValue @Valid Batch batch,
         @Deprecated Integer maxStages) {
 
     public ChainlinkProperties {
@@ -110,6 +112,14 @@ public record ChainlinkProperties(
     public StagePolicy policyFor(String tenant) {
         return clients.stream().filter(c -> c.name().equals(tenant) && c.policy() != null)
                 .map(Client::policy).findFirst().orElse(policy);
+    }
+
+    /**
+     * Bounds of a batch submission.
+     *
+     * @param maxJobs most jobs in one batch; a larger one answers 400 naming {@code jobs}
+     */
+    public record Batch(@DefaultValue("100") @Min(1) @Max(1000) int maxJobs) {
     }
 
     /** Whether the API asks who calls it. */

@@ -34,6 +34,12 @@ public interface ContainerEngine {
     /** Creates (does not start) a stage's container, and the job's volume if it is not there yet; returns its id. */
     String create(long job, int stage, StageSpec spec, String volume);
 
+    /**
+     * What a created container runs ({@link ImageDigest}): its image's repo digest in the stage's
+     * repository, {@code name@sha256:...}, when the engine knows one, else the image id {@code sha256:...}.
+     */
+    String imageDigest(String container, StageSpec spec);
+
     /** Starts a created container. */
     void start(String container);
 

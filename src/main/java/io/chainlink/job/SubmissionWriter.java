@@ -34,7 +34,7 @@ public class SubmissionWriter {
 
     private static final Logger log = LoggerFactory.getLogger(SubmissionWriter.class);
 
-    /** Keeps one transaction, and the wait of the group's first submitter, short. */
+    /** Jobs in one group (a batch counts each of its jobs): keeps one transaction, and the wait of the group's first submitter, short. */
     static final int MAX_GROUP = 64;
     /** A sleeping submitter looks again after this long, whatever woke it or did not. */
     private static final long RECHECK_NANOS = 50_000_000;
@@ -53,20 +53,25 @@ public class SubmissionWriter {
         this.transaction = new TransactionTemplate(transactions);
     }
 
-    /** One submission, until its group is committed: then its ids, or why it could not be stored. */
+    /** One submission (one job, or a batch of them), until its group is committed: then its ids, or why it could not be stored. */
     private static final class Submission {
         final String tenant;
-        final List<StageSpec> stages;
+        final List<NewJob> jobs;
         final Instant at;
         final Thread submitter = Thread.currentThread();
-        JobRepository.Ids stored; // written before done is set, read after it is seen
+        List<JobRepository.Ids> stored; // written before done is set, read after it is seen
         RuntimeException failure;
         volatile boolean done;
 
-        Submission(String tenant, List<StageSpec> stages, Instant at) {
+        Submission(String tenant, List<NewJob> jobs, Instant at) {
             this.tenant = tenant;
-            this.stages = stages;
+            this.jobs = jobs;
             this.at = at;
+        }
+
+        /** Its jobs' ids, in order; stored all together or not at all (the caller's transaction). */
+        List<JobRepository.Ids> insert(JobRepository repository) {
+            return jobs.stream().map(job -> repository.insert(tenant, job.stages(), job.rerunOf(), at)).toList();
         }
 
         void end() {
@@ -79,7 +84,15 @@ public class SubmissionWriter {
 
     /** Stores a job, once its group is committed and in the store's file; the same as {@link JobRepository#insert}, in fewer commits. */
     public JobRepository.Ids store(String tenant, List<StageSpec> stages, Instant at) {
-        Submission mine = new Submission(tenant, stages, at);
+        return storeAll(tenant, List.of(new NewJob(stages)), at).get(0);
+    }
+
+    /**
+     * Stores jobs all together or none of them (one transaction), once their group is committed
+     * and in the store's file; their ids in their order.
+     */
+    public List<JobRepository.Ids> storeAll(String tenant, List<NewJob> jobs, Instant at) {
+        Submission mine = new Submission(tenant, List.copyOf(jobs), at);
         waiting.add(mine);
         // It waits for its submission even if interrupted (it may be written already), without
         // spinning on the flag; the flag is set again when it returns.
@@ -113,8 +126,10 @@ public class SubmissionWriter {
     private void writeUntilDone(Submission mine) {
         while (!mine.done) {
             List<Submission> group = new ArrayList<>();
-            for (Submission next; group.size() < MAX_GROUP && (next = waiting.poll()) != null; ) {
+            int jobs = 0;
+            for (Submission next; jobs < MAX_GROUP && (next = waiting.poll()) != null; ) {
                 group.add(next);
+                jobs += next.jobs.size();
             }
             if (group.isEmpty()) {
                 // Every leader ends what it took before it lets go, so this cannot happen; never wait for it.
@@ -151,17 +166,18 @@ public class SubmissionWriter {
 
     private void write(List<Submission> group) {
         try {
-            List<JobRepository.Ids> ids = transaction.execute(tx -> group.stream()
-                    .map(submission -> repository.insert(submission.tenant, submission.stages, submission.at))
+            List<List<JobRepository.Ids>> ids = transaction.execute(tx -> group.stream()
+                    .map(submission -> submission.insert(repository))
                     .toList());
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).stored = ids.get(i);
             }
         } catch (RuntimeException groupFailed) {
-            // Nothing of the group was stored. Each alone, so that one that cannot be stored fails alone.
+            // Nothing of the group was stored. Each alone, so that one that cannot be stored fails
+            // alone; a batch in a transaction of its own, stored whole or not at all.
             for (Submission submission : group) {
                 try {
-                    submission.stored = repository.insert(submission.tenant, submission.stages, submission.at);
+                    submission.stored = transaction.execute(tx -> submission.insert(repository));
                 } catch (RuntimeException e) {
                     submission.failure = e;
                 }
