@@ -7,10 +7,13 @@ import io.chainlink.files.JobFiles;
 import io.chainlink.files.JobInput;
 import io.chainlink.job.Job;
 import io.chainlink.job.JobService;
+import io.chainlink.job.NewJob;
 import io.chainlink.job.JobWaits;
 import io.chainlink.job.JobStatus;
 import io.chainlink.job.LogStream;
 import io.chainlink.job.StageResult;
+import io.chainlink.regrade.Regrades;
+import io.chainlink.stage.StageSpec;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -25,11 +28,13 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.springframework.http.HttpHeaders;
+import java.util.regex.Pattern;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -50,16 +55,21 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 @RequestMapping("/api/v1/jobs")
 public class JobController {
 
+    /** Most ids in one roster read: a page's worth, as {@code limit} allows. */
+    static final int MAX_IDS = 500;
+
     private final JobService jobs;
     private final ChainlinkProperties properties;
     private final LogFollowers followers;
     private final JobFiles files;
+    private final Regrades regrades;
 
-    public JobController(JobService jobs, ChainlinkProperties properties, LogFollowers followers, JobFiles files) {
+    public JobController(JobService jobs, ChainlinkProperties properties, LogFollowers followers, JobFiles files, Regrades regrades) {
         this.jobs = jobs;
         this.properties = properties;
         this.followers = followers;
         this.files = files;
+        this.regrades = regrades;
     }
 
     @Operation(operationId = "submitJob", summary = "Queue a chain; it runs later, on a worker",
@@ -160,6 +170,50 @@ public class JobController {
         }
     }
 
+    @Operation(operationId = "submitBatch", summary = "Queue several chains all together, or none of them",
+            description = "Each job is checked as POST /api/v1/jobs checks one; a refusal names the job by its place"
+                    + " (jobs[3].stages[0].image) and stores nothing. The tenant's quota and the queue's bound count the whole batch.")
+    @ApiResponse(responseCode = "202", description = "Queued; the jobs in the order submitted")
+    @ApiResponse(responseCode = "413", ref = OpenApiConfiguration.CONTENT_TOO_LARGE)
+    @ApiResponse(responseCode = "415", ref = OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE)
+    @ApiResponse(responseCode = "503", ref = OpenApiConfiguration.QUEUE_FULL)
+    @ApiResponse(responseCode = "429", ref = OpenApiConfiguration.QUOTA_EXCEEDED)
+    @PostMapping(value = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<JobBatch> submitBatch(@Parameter(hidden = true) Caller caller, @Valid @RequestBody BatchSubmission batch) {
+        int max = properties.batch().maxJobs();
+        if (batch.jobs().size() > max) {
+            throw BadRequestException.submission("jobs", "at most " + max + " jobs in one batch; got " + batch.jobs().size());
+        }
+        List<NewJob> queued = new ArrayList<>();
+        for (int i = 0; i < batch.jobs().size(); i++) {
+            JobSubmission submission = batch.jobs().get(i);
+            JobInput input = files.fromJson(submission.files(), "jobs[" + i + "].");
+            queued.add(new NewJob(submission.toSpecs(properties.defaults()), internal -> files.storeInput(internal, input)));
+        }
+        return ResponseEntity.accepted().body(new JobBatch(jobs.submitBatch(caller, queued)));
+    }
+
+    @Schema(description = "The jobs of a batch, in the order submitted")
+    public record JobBatch(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<Job> jobs) {
+    }
+
+    @Operation(operationId = "rerunJob", summary = "Run a job again on exactly the images that ran it",
+            description = "Submits the same chain again as the caller's job (its role, policy and quota hold), each stage pinned to"
+                    + " the image it ran: name@sha256:... when the image has a repo digest, else the image id of an image built on"
+                    + " the engine. The new job's rerunOf names this one. A job none of whose stages has run answers 409.")
+    @ApiResponse(responseCode = "202", description = "Queued; Location names the new job",
+            headers = @Header(name = "Location", description = "The new job's path", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
+    @ApiResponse(responseCode = "409", ref = OpenApiConfiguration.CONFLICT)
+    @ApiResponse(responseCode = "503", ref = OpenApiConfiguration.QUEUE_FULL)
+    @ApiResponse(responseCode = "429", ref = OpenApiConfiguration.QUOTA_EXCEEDED)
+    @PostMapping("/{id}/rerun")
+    public ResponseEntity<Job> rerun(@Parameter(hidden = true) Caller caller,
+                                     @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id) {
+        Job job = regrades.rerun(caller, id);
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
+    }
+
     @Operation(operationId = "getJob", summary = "A job and its stages' status",
             description = "With wait=N, answers when the job has ended, or after N seconds as it stands then")
     @ApiResponse(responseCode = "200", description = "The job",
@@ -187,7 +241,8 @@ public class JobController {
     }
 
     @Operation(operationId = "listJobs", summary = "Jobs, newest first", description = "Pass the last id of a page as after= to get the"
-            + " next page. An after that names none of the caller's jobs answers 400, a problem whose errors name after")
+            + " next page. An after that names none of the caller's jobs answers 400, a problem whose errors name after."
+            + " With ids=, a roster instead: those jobs whole (with their stages), in the order asked; ids of no job of the caller's are left out")
     @ApiResponse(responseCode = "200", description = "A page of jobs")
     @GetMapping
     public JobPage list(@Parameter(hidden = true) Caller caller,
@@ -197,11 +252,37 @@ public class JobController {
                         @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
                         @Parameter(description = "Only jobs older than this one: the next of the previous page; one that names none of"
                                 + " the caller's jobs answers 400",
-                                schema = @Schema(type = "string", format = "uuid")) @RequestParam Optional<String> after) {
+                                schema = @Schema(type = "string", format = "uuid")) @RequestParam Optional<String> after,
+                        @Parameter(description = "A roster: these jobs' ids, separated by commas (at most " + MAX_IDS + ");"
+                                + " not with tenant, status or after", example = "01a235df-f7bb-7c3e-9c61-0a5d8e7f1b23,01a235df-f7bb-7c3e-9c61-0a5d8e7f1b24")
+                        @RequestParam Optional<String> ids) {
+        if (ids.isPresent()) {
+            if (tenant.isPresent() || status.isPresent() || after.isPresent()) {
+                throw BadRequestException.parameter("ids", "cannot be combined with tenant, status or after: a roster is the jobs it names");
+            }
+            return new JobPage(jobs.findAll(caller, roster(ids.get())), null);
+        }
         List<Job> page = jobs.list(caller, tenant, status, limit, after).stream().map(Job::summary).toList();
         String next = page.size() == limit ? page.get(page.size() - 1).id() : null;
         return new JobPage(page, next);
     }
+
+    /** The ids of a roster, as asked: each a job id as the API writes it (a lower-case UUID). */
+    private static List<String> roster(String ids) {
+        List<String> list = List.of(ids.split(",", -1));
+        if (list.size() > MAX_IDS) {
+            throw BadRequestException.parameter("ids", "at most " + MAX_IDS + " ids; got " + list.size());
+        }
+        for (String id : list) {
+            if (!JOB_ID.matcher(id).matches()) {
+                throw BadRequestException.parameter("ids", "must be job ids separated by commas; '"
+                        + (id.length() > 40 ? id.substring(0, 40) + "…" : id) + "' is not one");
+            }
+        }
+        return list;
+    }
+
+    private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     @Schema(description = "A page of jobs, newest first")
     public record JobPage(

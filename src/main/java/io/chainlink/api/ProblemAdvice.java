@@ -11,6 +11,7 @@ import io.chainlink.follow.TooManyFollowersException;
 import io.chainlink.job.QueueFullException;
 import io.chainlink.job.UnknownPageStartException;
 import io.chainlink.policy.PolicyViolationException;
+import io.chainlink.regrade.NotRunYetException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Comparator;
 import java.util.List;
@@ -90,6 +91,19 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(UnknownPageStartException.class)
     ProblemDetail unknownPageStart(UnknownPageStartException e) {
         return badRequest("Invalid request parameters", List.of(new FieldProblem(e.parameter(), e.getMessage())));
+    }
+
+    @ExceptionHandler(BadRequestException.class)
+    ProblemDetail badRequest(BadRequestException e) {
+        return badRequest(e.title(), List.of(new FieldProblem(e.field(), e.getMessage())));
+    }
+
+    /** A rerun of a job that has not run a stage: nothing to pin it to yet; {@code jobStatus} says where it stands. */
+    @ExceptionHandler(NotRunYetException.class)
+    ProblemDetail notRunYet(NotRunYetException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setProperty("jobStatus", e.job().status());
+        return problem;
     }
 
     @ExceptionHandler(ForbiddenException.class)

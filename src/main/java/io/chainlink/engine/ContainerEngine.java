@@ -54,6 +54,12 @@ public interface ContainerEngine {
      */
     void copyJob(String container, ArchiveReader reader);
 
+    /**
+     * What a created container runs ({@link ImageDigest}): its image's repo digest in the stage's
+     * repository, {@code name@sha256:...}, when the engine knows one, else the image id {@code sha256:...}.
+     */
+    String imageDigest(String container, StageSpec spec);
+
     /** Starts a created container. */
     void start(String container);
 

@@ -157,6 +157,16 @@ final class FileStore {
         }
     }
 
+    /** Copies one job's tar of {@code direction} to another, row for row, inside the database; in the caller's transaction. */
+    void copy(long from, long to, Direction direction) {
+        jdbc.sql("INSERT INTO job_files (job_id, direction, bytes, truncated)"
+                        + " SELECT :to, direction, bytes, truncated FROM job_files WHERE job_id = :from AND direction = :direction")
+                .param("to", to).param("from", from).param("direction", direction.key).update();
+        jdbc.sql("INSERT INTO job_file_chunks (job_id, direction, seq, data)"
+                        + " SELECT :to, direction, seq, data FROM job_file_chunks WHERE job_id = :from AND direction = :direction")
+                .param("to", to).param("from", from).param("direction", direction.key).update();
+    }
+
     /** Deletes a job's tar of {@code direction} with its chunks (the cascade). */
     void delete(long job, Direction direction) {
         jdbc.sql("DELETE FROM job_files WHERE job_id = :job AND direction = :direction")

@@ -16,6 +16,11 @@ public class FilesRejectedException extends RuntimeException {
         this(List.of(new FileProblem(field, message)));
     }
 
+    /** The same problems, their fields named from an enclosing one ({@code jobs[3].} + {@code files[0].path}). */
+    FilesRejectedException within(String prefix) {
+        return new FilesRejectedException(problems.stream().map(p -> new FileProblem(prefix + p.field(), p.message())).toList());
+    }
+
     public List<FileProblem> problems() {
         return problems;
     }

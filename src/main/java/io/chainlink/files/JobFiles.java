@@ -55,6 +55,15 @@ public class JobFiles {
         return inputs.fromJson(files);
     }
 
+    /** As {@link #fromJson(List)}, for a submission within another ({@code jobs[3].}): its problems name fields from there. */
+    public JobInput fromJson(List<SubmittedFile> files, String within) {
+        try {
+            return inputs.fromJson(files);
+        } catch (FilesRejectedException e) {
+            throw e.within(within);
+        }
+    }
+
     /** A form's {@code files} part (a tar), checked whole before anything is stored; its chain must not also have {@code files}. */
     public JobInput fromForm(List<SubmittedFile> inChain, InputStreamSource tar) {
         if (inChain != null && !inChain.isEmpty()) {
@@ -73,6 +82,11 @@ public class JobFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("the submission's files could not be read again to be stored", e);
         }
+    }
+
+    /** Gives a rerun the files its original placed in /job, in the transaction that stores the rerun; none if it had none. */
+    public void copyInput(long original, long rerun) {
+        store.copy(original, rerun, Direction.IN);
     }
 
     /** Puts a tar where it belongs; the engine's put, with its deadline. */

@@ -156,8 +156,8 @@ public class ChainRunner implements AutoCloseable {
         }
     }
 
-    /** A stage's container and how long its create took. */
-    private record Created(String container, Duration took) {
+    /** A stage's container, how long its create took, and the image it runs (null if the engine did not say). */
+    private record Created(String container, Duration took, String imageDigest) {
     }
 
     /** A claimed job whose images were made present (each with how long it took), or why they could not be. */
@@ -308,7 +308,7 @@ public class ChainRunner implements AutoCloseable {
             if (index == 0) {
                 putFiles(job, created.container());
             }
-            Duration image = imagesCounted.add(spec.image()) ? images.getOrDefault(spec.image(), Duration.ZERO) : Duration.ZERO;
+            Duration image = imagesCounted.add(spec.runs()) ? images.getOrDefault(spec.runs(), Duration.ZERO) : Duration.ZERO;
             abort.running(created.container());
             try {
                 if (abort.requested()) {
@@ -328,13 +328,29 @@ public class ChainRunner implements AutoCloseable {
 
     private Created create(ClaimedJob job, int index, Run run) {
         long began = System.nanoTime();
+        StageSpec spec = job.stages().get(index);
         try {
-            return new Created(engine.create(job.publicId(), index, job.stages().get(index), run.volume), since(began));
+            String container = engine.create(job.publicId(), index, spec, run.volume);
+            Duration took = since(began);
+            return new Created(container, took, imageDigest(job, index, container, spec));
         } catch (EngineUnavailableException e) {
             throw e;
         } catch (EngineException e) {
             // The stage did not run (the engine refused it): it ends SKIPPED with the rest.
             throw new EngineException("stage " + index + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What the container runs, for the stage's record and a regrade's pin. Not knowing it does not
+     * stop the stage (and the container must reach the removal): an engine that went away shows at the start.
+     */
+    private String imageDigest(ClaimedJob job, int index, String container, StageSpec spec) {
+        try {
+            return engine.imageDigest(container, spec);
+        } catch (RuntimeException e) {
+            log.warn("job {} stage {}: the image its container runs is unknown: {}", job.publicId(), index, e.getMessage());
+            return null;
         }
     }
 
@@ -371,7 +387,7 @@ public class ChainRunner implements AutoCloseable {
         run.lastStarted = container;
         createAhead(job, index, run, abort);
         Instant started = clock.instant();
-        if (!lifecycle.startStage(job.id(), index, started)) {
+        if (!lifecycle.startStage(job.id(), index, started, created.imageDigest())) {
             throw new IllegalStateException("stage " + index + " was no longer pending");
         }
         StageOutcome outcome;
@@ -413,7 +429,7 @@ public class ChainRunner implements AutoCloseable {
     /** Each image once, under the strongest pull policy any of its stages asks for. */
     private static Map<String, PullPolicy> images(List<StageSpec> stages) {
         Map<String, PullPolicy> images = new LinkedHashMap<>();
-        stages.forEach(stage -> images.merge(stage.image(), stage.pull(), PullPolicy::strongest));
+        stages.forEach(stage -> images.merge(stage.runs(), stage.pull(), PullPolicy::strongest));
         return images;
     }
 }

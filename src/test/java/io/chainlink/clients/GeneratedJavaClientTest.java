@@ -92,7 +92,7 @@ class GeneratedJavaClientTest extends EngineTest {
 
         assertThat(jobs.getStageLog(submitted.getId(), 0, "stdout", null)).matches("\\S+ hello from Java\n");
 
-        Job listed = jobs.listJobs(null, JobStatus.SUCCEEDED, 500, null).getJobs().stream()
+        Job listed = jobs.listJobs(null, JobStatus.SUCCEEDED, 500, null, null).getJobs().stream()
                 .filter(job -> job.getId().equals(submitted.getId())).findFirst().orElseThrow();
         assertThat(listed.getStages()).as("lists leave the stages out").isNull();
     }
