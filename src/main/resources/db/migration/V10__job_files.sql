@@ -2,6 +2,10 @@
 
 -- A job's files: what its submission placed in /job ('in') and what /job held when its chain
 -- ended ('out'), each a tar (io.chainlink.files). Deleted with the job (retention) by the cascade.
+-- Whether /job is kept when the chain ends: asked by the submission (keepFiles), since the copy is an
+-- engine call of a tenth of a second or more, which no job should pay unasked.
+ALTER TABLE jobs ADD COLUMN keep_files BOOLEAN DEFAULT FALSE NOT NULL;
+
 CREATE TABLE job_files (
     job_id    BIGINT     NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
     direction VARCHAR(3) NOT NULL,          -- 'in' or 'out'

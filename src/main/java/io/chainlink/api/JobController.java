@@ -91,7 +91,7 @@ public class JobController {
     public Object submit(@Parameter(hidden = true) Caller caller, @Valid @RequestBody JobSubmission submission,
                          @Parameter(description = "Seconds to wait for the job to end before answering (at most 60)")
                          @RequestParam(defaultValue = "0") @Min(0) @Max(60) int wait) {
-        return submit(caller, submission, files.fromJson(submission.files()), wait);
+        return submit(caller, submission, files.fromJson(submission.files()).keepingOutput(submission.keepsFiles()), wait);
     }
 
     /**
@@ -106,7 +106,7 @@ public class JobController {
                                   @Valid @RequestPart("chain") JobSubmission chain,
                                   @RequestPart("files") MultipartFile tar,
                                   @RequestParam(defaultValue = "0") @Min(0) @Max(60) int wait) {
-        return submit(caller, chain, files.fromForm(chain.files(), tar), wait);
+        return submit(caller, chain, files.fromForm(chain.files(), tar).keepingOutput(chain.keepsFiles()), wait);
     }
 
     private Object submit(Caller caller, JobSubmission submission, JobInput input, int wait) {
@@ -187,7 +187,7 @@ public class JobController {
         List<NewJob> queued = new ArrayList<>();
         for (int i = 0; i < batch.jobs().size(); i++) {
             JobSubmission submission = batch.jobs().get(i);
-            JobInput input = files.fromJson(submission.files(), "jobs[" + i + "].");
+            JobInput input = files.fromJson(submission.files(), "jobs[" + i + "].").keepingOutput(submission.keepsFiles());
             queued.add(new NewJob(submission.toSpecs(properties.defaults()), internal -> files.storeInput(internal, input)));
         }
         return ResponseEntity.accepted().body(new JobBatch(jobs.submitBatch(caller, queued)));

@@ -21,7 +21,16 @@ public record JobSubmission(
 
         @ArraySchema(arraySchema = @Schema(description = "Placed in /job before the first stage runs (a multipart"
                 + " submission gives them as its files part, a tar, instead)"))
-        List<SubmittedFile> files) {
+        List<SubmittedFile> files,
+
+        @Schema(description = "Keep /job as the chain leaves it, for GET /api/v1/jobs/{id}/files (at most"
+                + " chainlink.files.max-bytes); without it nothing is kept, and the job does not pay the copy", defaultValue = "false")
+        Boolean keepFiles) {
+
+    /** Whether /job is to be kept when the chain ends. */
+    boolean keepsFiles() {
+        return Boolean.TRUE.equals(keepFiles);
+    }
 
     List<StageSpec> toSpecs(StageDefaults defaults) {
         return stages.stream().map(stage -> stage.toSpec(defaults, environ)).toList();

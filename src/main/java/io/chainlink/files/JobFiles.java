@@ -31,13 +31,14 @@ public class JobFiles {
 
     private static final Logger log = LoggerFactory.getLogger(JobFiles.class);
 
+    private final JdbcClient jdbc;
     private final FileStore store;
     private final InputFiles inputs;
     private final FileLimits limits;
-
     private final TransactionTemplate transaction;
 
     public JobFiles(JdbcClient jdbc, PlatformTransactionManager transactions, ChainlinkProperties properties) {
+        this.jdbc = jdbc;
         this.store = new FileStore(jdbc);
         this.transaction = new TransactionTemplate(transactions);
         this.limits = properties.files();
@@ -74,6 +75,9 @@ public class JobFiles {
 
     /** Stores a checked input with its job, in the transaction that stores the job (so no worker claims it before). */
     public void storeInput(long job, JobInput input) {
+        if (input.keepsOutput()) {
+            jdbc.sql("UPDATE jobs SET keep_files = TRUE WHERE id = :job").param("job", job).update();
+        }
         if (input.isEmpty()) {
             return;
         }
@@ -87,6 +91,8 @@ public class JobFiles {
     /** Gives a rerun the files its original placed in /job, in the transaction that stores the rerun; none if it had none. */
     public void copyInput(long original, long rerun) {
         store.copy(original, rerun, Direction.IN);
+        jdbc.sql("UPDATE jobs SET keep_files = (SELECT keep_files FROM jobs WHERE id = :original) WHERE id = :rerun")
+                .param("original", original).param("rerun", rerun).update();
     }
 
     /** Puts a tar where it belongs; the engine's put, with its deadline. */
@@ -133,9 +139,13 @@ public class JobFiles {
         void copyTo(ArchiveReader reader);
     }
 
-    /** Whether /job is kept at all ({@code chainlink.files.max-bytes} above 0): if not, the runner does not copy it. */
-    public boolean keepsOutput() {
-        return limits.maxBytes().toBytes() > 0;
+    /**
+     * Whether the job's /job is to be kept: its submission asked (keepFiles) and
+     * {@code chainlink.files.max-bytes} is above 0. If not, the runner does not copy it.
+     */
+    public boolean keepsOutput(long job) {
+        return limits.maxBytes().toBytes() > 0
+                && jdbc.sql("SELECT keep_files FROM jobs WHERE id = :job").param("job", job).query(Boolean.class).optional().orElse(false);
     }
 
     /**
@@ -255,7 +265,7 @@ public class JobFiles {
     }
 
     private static FilesNotKeptException notKept(String jobName) {
-        return new FilesNotKeptException("job " + jobName + " has no /job kept: it has not ended, no stage ran,"
-                + " or /job could not be copied (chainlink.files.max-bytes 0 keeps none)");
+        return new FilesNotKeptException("job " + jobName + " has no /job kept: its submission did not ask (keepFiles), it has not ended,"
+                + " no stage ran, or /job could not be copied (chainlink.files.max-bytes 0 keeps none)");
     }
 }

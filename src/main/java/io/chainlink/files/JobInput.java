@@ -12,7 +12,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 public final class JobInput {
 
     /** A submission without files: nothing is stored and nothing is put. */
-    public static final JobInput NONE = new JobInput(0, tar -> { });
+    public static final JobInput NONE = new JobInput(0, tar -> { }, false);
 
     /** Writes the entries; called once to store them. */
     interface Entries {
@@ -21,14 +21,30 @@ public final class JobInput {
 
     private final int count;
     private final Entries entries;
+    private final boolean keepOutput;
 
     JobInput(int count, Entries entries) {
+        this(count, entries, false);
+    }
+
+    private JobInput(int count, Entries entries, boolean keepOutput) {
         this.count = count;
         this.entries = entries;
+        this.keepOutput = keepOutput;
+    }
+
+    /** The same input, with /job kept when the chain ends (the submission's keepFiles) or not. */
+    public JobInput keepingOutput(boolean keep) {
+        return keep == keepOutput ? this : new JobInput(count, entries, keep);
     }
 
     public boolean isEmpty() {
         return count == 0;
+    }
+
+    /** Whether /job is to be kept when the chain ends. */
+    boolean keepsOutput() {
+        return keepOutput;
     }
 
     /** Files and directories named by the submission. */

@@ -230,7 +230,7 @@ public class ChainRunner implements AutoCloseable {
      * container is stopped (or killed) but not yet removed. Skipped when the engine is known away.
      */
     private void keepJobDirectory(ClaimedJob job, Run run) {
-        if (run.lastStarted == null || !files.keepsOutput() || availability.isDown()) {
+        if (run.lastStarted == null || availability.isDown() || !files.keepsOutput(job.id())) {
             return;
         }
         try {

@@ -65,7 +65,8 @@ class JobFilesTest extends EngineTest {
     void slashJobAsTheChainLeftItComesBackAsATarAndAFileAtATime() throws Exception {
         JsonNode job = submitAndWait("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "mkdir -p /job/out && echo hello > /job/out/report.txt"]},
-                            {"image": "IMAGE", "user": "1000", "entrypoint": ["sh", "-c", "echo second > /job/second.txt; exit 3"]}]}""");
+                            {"image": "IMAGE", "user": "1000", "entrypoint": ["sh", "-c", "echo second > /job/second.txt; exit 3"]}],
+                 "keepFiles": true}""");
         String id = job.get("id").asString();
 
         assertThat(job.get("status").asString()).isEqualTo("FAILED");
@@ -86,7 +87,8 @@ class JobFilesTest extends EngineTest {
     @Test
     void aSymbolicLinkToTheHostsShadowFileIsKeptAsALinkAndNeverFollowed() throws Exception {
         JsonNode job = submitAndWait("""
-                {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "ln -s /etc/shadow /job/x && ln -s ../../etc/passwd /job/y"]}]}""");
+                {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "ln -s /etc/shadow /job/x && ln -s ../../etc/passwd /job/y"]}],
+                 "keepFiles": true}""");
         String id = job.get("id").asString();
 
         byte[] bytes = getBytes("/api/v1/jobs/" + id + "/files");
@@ -105,13 +107,31 @@ class JobFilesTest extends EngineTest {
     void pastTheCapWhatFitsIsKeptAndTheViewSaysTruncated() throws Exception {
         JsonNode job = submitAndWait("""
                 {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c",
-                   "head -c 100000 /dev/zero > /job/big; echo small > /job/small"]}]}""");
+                   "head -c 100000 /dev/zero > /job/big; echo small > /job/small"]}], "keepFiles": true}""");
         String id = job.get("id").asString();
 
         assertThat(job.get("files").get("truncated").asBoolean()).isTrue();
         byte[] bytes = getBytes("/api/v1/jobs/" + id + "/files");
         assertThat(bytes.length).isLessThanOrEqualTo(64 * 1024).isEqualTo(job.get("files").get("bytes").asInt());
         assertThat(entries(bytes)).containsEntry("small", "small\n").doesNotContainKey("big");
+    }
+
+    @Test
+    void withoutKeepFilesNothingOfSlashJobIsKept() throws Exception {
+        JsonNode job = submitAndWait("""
+                {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "echo hello > /job/out.txt"]}]}""");
+        String id = job.get("id").asString();
+
+        assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("files").isNull()).as(job.toString()).isTrue();
+        Response files = get("/api/v1/jobs/" + id + "/files");
+        assertThat(files.status()).isEqualTo(404);
+        assertThat(files.body().get("detail").asString()).contains("keepFiles");
+
+        Response notABoolean = post("/api/v1/jobs", chain("""
+                {"stages": [{"image": "IMAGE"}], "keepFiles": "yes"}"""));
+        assertThat(notABoolean.status()).isEqualTo(400);
+        assertThat(notABoolean.body().get("errors").get(0).get("field").asString()).isEqualTo("keepFiles");
     }
 
     @Test

@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import io.chainlink.files.JobFiles;
+import io.chainlink.files.JobInput;
 import io.chainlink.files.SubmittedFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -111,7 +112,7 @@ class ChainRunnerTest {
         assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(stages(job)).containsExactly(StageStatus.SUCCEEDED, StageStatus.SUCCEEDED);
         assertThat(engine.calls).containsExactly("prepare [chainlink-test/busybox:latest]", "volume",
-                "create 0", "start c0", engine.calls.get(4), engine.calls.get(5), "start c1", "await c1", "copy /job of c1", "remove [c0, c1] v");
+                "create 0", "start c0", engine.calls.get(4), engine.calls.get(5), "start c1", "await c1", "remove [c0, c1] v");
         assertThat(engine.calls.subList(4, 6)).as("stage 1's container is created while stage 0 runs")
                 .containsExactlyInAnyOrder("create 1", "await c0");
     }
@@ -330,7 +331,7 @@ class ChainRunnerTest {
         JobFiles files = files();
         ClaimedJob claimed = claimed(3);
         files.storeInput(claimed.id(), files.fromJson(List.of(new SubmittedFile("src/main.py",
-                Base64.getEncoder().encodeToString("print(1)\n".getBytes(StandardCharsets.UTF_8)), null))));
+                Base64.getEncoder().encodeToString("print(1)\n".getBytes(StandardCharsets.UTF_8)), null))).keepingOutput(true));
         engine.stages.put(1, FakeEngine.printsAndExits("", 1));
         engine.jobArchive = engineArchive();
 
@@ -352,8 +353,23 @@ class ChainRunnerTest {
     }
 
     @Test
-    void aJobWithoutFilesHasNoPutAndACopyThatFailsKeepsNothingAndEndsTheJobAsItRan() {
-        Job job = run(claimed(1)); // the fake has no archive of /job to give
+    void aJobThatAsksForNoFilesHasNoPutAndNoCopy() throws Exception {
+        engine.jobArchive = engineArchive();
+
+        Job job = run(claimed(1));
+
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.files()).isNull();
+        assertThat(engine.calls).noneMatch(call -> call.startsWith("put files") || call.startsWith("copy /job"));
+    }
+
+    @Test
+    void aCopyThatFailsKeepsNothingAndEndsTheJobAsItRan() {
+        JobFiles files = files();
+        ClaimedJob claimed = claimed(1);
+        files.storeInput(claimed.id(), JobInput.NONE.keepingOutput(true));
+
+        Job job = run(claimed); // the fake has no archive of /job to give
 
         assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(job.files()).isNull();
