@@ -151,4 +151,13 @@ TABLE = [
         floor=(Limit("heap_peak_growth_mb", "≤", 64, " MB"),)),
     Row("P6", "job ends normally", figure="{status} in {wall_s:.1f} s",
         floor=(Limit("succeeded", "≥", 1, text="SUCCEEDED"),)),
+    Row("P7", "GET /jobs/{{id}} with {waiters} waiters (?wait=60) and {followers} followers (?follow=true) held open,"
+              " against none; median of {with[n_runs]} runs each (p99)",
+        figure="{with[rps]:,.0f} req/s ({with[latency_ms_p99]:.1f} ms)",
+        baseline="none held: {without[rps]:,.0f} req/s ({without[latency_ms_p99]:.1f} ms)",
+        ratio="{figures[reads_ratio]:.2f}×",
+        floor=(Limit("reads_ratio", "≥", 0.8, "×"),
+               Limit("held_early", "≤", 0, text="no waiter or follower let go early"),
+               Limit("non_2xx", "≤", 0, text="no non-2xx")),
+        goal=(Limit("reads_ratio", "≥", 0.9, "×"),)),
 ]

@@ -10,6 +10,7 @@ PLAN = {
         "P4b": {"workers": 2, "prefill": 300, "low": 50},
         "P5": {"stored_jobs": 100000},
         "P6": {"mb_per_stream": 500},
+        "P7": {"waiters": 300, "followers": 50, "read_jobs": 20, "seconds": 10, "warmup_seconds": 5, "rounds": 3},
     },
     "quick": {
         "P1": {"rounds": 8, "warmup": 1, "offline": True},
@@ -20,6 +21,7 @@ PLAN = {
         "P4b": {"workers": 2, "prefill": 300, "low": 50},
         "P5": {"stored_jobs": 10000},
         "P6": {"mb_per_stream": 100},
+        "P7": {"waiters": 300, "followers": 50, "read_jobs": 10, "seconds": 3, "warmup_seconds": 2, "rounds": 1},
     },
 }
 SCENARIOS = list(PLAN["full"])

@@ -43,6 +43,7 @@ class OpenApiConfiguration {
     static final String NOT_FOUND = RESPONSES + "NotFound";
     static final String CONFLICT = RESPONSES + "Conflict";
     static final String CONTENT_TOO_LARGE = RESPONSES + "ContentTooLarge";
+    static final String NOT_A_FILE = RESPONSES + "NotARegularFile";
     static final String UNSUPPORTED_MEDIA_TYPE = RESPONSES + "UnsupportedMediaType";
     static final String QUEUE_FULL = RESPONSES + "QueueFull";
     static final String QUOTA_EXCEEDED = RESPONSES + "QuotaExceeded";
@@ -59,7 +60,10 @@ class OpenApiConfiguration {
         answer(components, NOT_FOUND, "No such job (or stage, or stored log)");
         answer(components, CONFLICT, "The job has already ended");
         answer(components, CONTENT_TOO_LARGE, "The body is larger than this service reads: "
-                + properties.maxRequestSize().toBytes() + " bytes (chainlink.max-request-size)");
+                + properties.maxRequestSize().toBytes() + " bytes (chainlink.max-request-size), a multipart one "
+                + properties.files().maxUpload().toBytes() + " bytes (chainlink.files.max-upload)");
+        answer(components, NOT_A_FILE, "The path names a directory or a link of /job, not a regular file: entryType says which,"
+                + " linkTarget where a link points (links are never followed)");
         answer(components, UNSUPPORTED_MEDIA_TYPE, "The body is not application/json");
         answer(components, QUOTA_EXCEEDED, "The client's tenant has as many jobs queued as its quota allows: submit again later")
                 .addHeaderObject("Retry-After", new Header()

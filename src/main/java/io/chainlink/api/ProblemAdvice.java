@@ -2,6 +2,9 @@ package io.chainlink.api;
 
 import io.chainlink.auth.ForbiddenException;
 import io.chainlink.callback.CallbackRefusedException;
+import io.chainlink.files.FilesNotKeptException;
+import io.chainlink.files.FilesRejectedException;
+import io.chainlink.files.NotARegularFileException;
 import io.chainlink.job.QuotaExceededException;
 import io.chainlink.job.JobAlreadyEndedException;
 import io.chainlink.job.JobNotFoundException;
@@ -9,6 +12,7 @@ import io.chainlink.follow.TooManyFollowersException;
 import io.chainlink.job.QueueFullException;
 import io.chainlink.job.UnknownPageStartException;
 import io.chainlink.policy.PolicyViolationException;
+import io.chainlink.regrade.NotRunYetException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Comparator;
 import java.util.List;
@@ -60,10 +64,47 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
+    /** {@code files[0].path}, {@code files}: a submission's files, each problem named; nothing was stored. */
+    @ExceptionHandler(FilesRejectedException.class)
+    ProblemDetail filesRejected(FilesRejectedException e) {
+        return badSubmission(e.problems().stream().map(p -> new FieldProblem(p.field(), p.message())).toList());
+    }
+
+    @ExceptionHandler(FilesNotKeptException.class)
+    ProblemDetail filesNotKept(FilesNotKeptException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    /** A link is answered as what it is, with where it points, and never followed (Judge0's CVE-2024-28185 followed one). */
+    @ExceptionHandler(NotARegularFileException.class)
+    ProblemDetail notARegularFile(NotARegularFileException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Not a regular file");
+        problem.setProperty("path", e.path());
+        problem.setProperty("entryType", e.kind());
+        if (e.linkTarget() != null) {
+            problem.setProperty("linkTarget", e.linkTarget());
+        }
+        return problem;
+    }
+
     /** {@code after=} naming no job of the caller's: 400 naming the parameter, as for any bad parameter. */
     @ExceptionHandler(UnknownPageStartException.class)
     ProblemDetail unknownPageStart(UnknownPageStartException e) {
         return badRequest("Invalid request parameters", List.of(new FieldProblem(e.parameter(), e.getMessage())));
+    }
+
+    @ExceptionHandler(BadRequestException.class)
+    ProblemDetail badRequest(BadRequestException e) {
+        return badRequest(e.title(), List.of(new FieldProblem(e.field(), e.getMessage())));
+    }
+
+    /** A rerun of a job that has not run a stage: nothing to pin it to yet; {@code jobStatus} says where it stands. */
+    @ExceptionHandler(NotRunYetException.class)
+    ProblemDetail notRunYet(NotRunYetException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setProperty("jobStatus", e.job().status());
+        return problem;
     }
 
     @ExceptionHandler(ForbiddenException.class)

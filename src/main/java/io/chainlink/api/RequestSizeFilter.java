@@ -16,19 +16,26 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Bounds request bodies ({@code chainlink.max-request-size}): a declared length over the bound is
  * refused with 413 before anything is read; a body of unknown length stops being read at the bound.
+ * A multipart body (a submission with a tar of files) has its own, larger bound
+ * ({@code chainlink.files.max-upload}); the container parses it, not through this stream, and the
+ * same bound is its multipart configuration's (io.chainlink.files.UploadConfiguration).
  */
 @Component
 class RequestSizeFilter extends OncePerRequestFilter {
 
-    private final long limit;
+    private final long bodyLimit;
+    private final long uploadLimit;
 
     RequestSizeFilter(ChainlinkProperties properties) {
-        this.limit = properties.maxRequestSize().toBytes();
+        this.bodyLimit = properties.maxRequestSize().toBytes();
+        this.uploadLimit = properties.files().maxUpload().toBytes();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String type = request.getContentType();
+        long limit = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/") ? uploadLimit : bodyLimit;
         if (request.getContentLengthLong() > limit) {
             FilterProblem.write(response, HttpStatus.CONTENT_TOO_LARGE, tooLarge(limit));
             return;

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -38,10 +39,16 @@ public class BearerAuthFilter extends OncePerRequestFilter {
     }
 
     private static final String HEALTH = "/actuator/health";
+    /**
+     * Metrics need a client's token like the API: they show every tenant's queue and jobs, which
+     * is more than an anonymous caller may learn. A scraper gets a read client of its own.
+     */
+    private static final List<String> METRICS = List.of("/actuator/metrics", "/actuator/prometheus");
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !path(request).startsWith("/api/") && !path(request).startsWith(HEALTH);
+        String path = path(request);
+        return !path.startsWith("/api/") && !path.startsWith(HEALTH) && METRICS.stream().noneMatch(path::startsWith);
     }
 
     /**

@@ -1,9 +1,9 @@
 package io.chainlink.callback;
 
 import io.chainlink.config.ChainlinkProperties;
-import io.chainlink.job.StoredWithJob;
 import java.net.URI;
 import java.time.Clock;
+import java.util.function.LongConsumer;
 import org.springframework.stereotype.Service;
 
 /**
@@ -32,18 +32,24 @@ public class Callbacks {
     }
 
     /**
-     * What a submission with this callback stores beside its job ({@link StoredWithJob#NOTHING}
-     * for none), checked now, before the job is stored.
+     * What a submission with this callback stores beside its job, in the job's transaction, given
+     * the job's internal id (nothing for none); checked now, before the job is stored.
      *
      * @throws CallbackRefusedException if the operator does not allow callbacks to its URL (none is by default)
      */
-    public StoredWithJob accept(CallbackRequest callback) {
+    public LongConsumer accept(CallbackRequest callback) {
+        return accept(callback, "");
+    }
+
+    /** As {@link #accept(CallbackRequest)}, for a submission within another ({@code jobs[3].}): a refusal names its field from there. */
+    public LongConsumer accept(CallbackRequest callback, String within) {
         if (callback == null) {
-            return StoredWithJob.NOTHING;
+            return job -> { };
         }
         URI url = HttpUrl.Check.parse(callback.url());
         if (url == null || !allowlist.allows(url)) {
-            throw new CallbackRefusedException(allowlist.isEmpty() ? "callbacks are off: chainlink.callbacks.allowed-urls names no URL"
+            throw new CallbackRefusedException(within + "callback.url", allowlist.isEmpty()
+                    ? "callbacks are off: chainlink.callbacks.allowed-urls names no URL"
                     : callback.url() + " is not under any of chainlink.callbacks.allowed-urls");
         }
         return job -> repository.insert(job, callback, clock.instant());

@@ -1,6 +1,7 @@
 package io.chainlink.config;
 
 import io.chainlink.engine.Containment;
+import io.chainlink.files.FileLimits;
 import io.chainlink.policy.StagePolicy;
 import io.chainlink.stage.StageDefaults;
 import jakarta.validation.Valid;
@@ -50,6 +51,8 @@ import org.springframework.validation.annotation.Validated;
  * @param containment   what every stage's container gets whatever it asks (a pids limit, no new privileges, a CPU weight)
  * @param maxWaiters    most clients waiting at once for jobs to end ({@code ?wait=}), held without a
  *                      thread each; past it a wait answers at once
+ * @param files         a job's files in and out of {@code /job}: how much of /job is kept, how large an upload may be
+ * @param batch         bounds of {@code POST /api/v1/jobs/batch}
  * @param callbacks     where job callbacks may go, and how they are retried; none may go anywhere by default
  * @param maxStages     no longer read: the rule moved to {@code chainlink.policy.max-stages}; set, it stops
  *                      the start, so that an operator's bound is not dropped in silence
@@ -81,6 +84,8 @@ public record ChainlinkProperties(
         @DefaultValue @Valid StagePolicy policy,
         @DefaultValue @Valid Containment containment,
         @DefaultValue("1000") @Min(0) @Max(100000) int maxWaiters,
+        @DefaultValue @Valid FileLimits files,
+        @DefaultValue @Valid Batch batch,
         @DefaultValue @Valid Callbacks callbacks,
         @Deprecated Integer maxStages) {
 
@@ -115,6 +120,14 @@ public record ChainlinkProperties(
     public StagePolicy policyFor(String tenant) {
         return clients.stream().filter(c -> c.name().equals(tenant) && c.policy() != null)
                 .map(Client::policy).findFirst().orElse(policy);
+    }
+
+    /**
+     * Bounds of a batch submission.
+     *
+     * @param maxJobs most jobs in one batch; a larger one answers 400 naming {@code jobs}
+     */
+    public record Batch(@DefaultValue("100") @Min(1) @Max(1000) int maxJobs) {
     }
 
     /**

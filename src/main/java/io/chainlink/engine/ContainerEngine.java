@@ -37,6 +37,29 @@ public interface ContainerEngine {
     /** Creates (does not start) a stage's container, and the job's volume if it is not there yet; returns its id. */
     String create(String job, int stage, StageSpec spec, String volume);
 
+    /**
+     * Puts a tar's entries, named relative to {@code /job}, into the job's volume through a created
+     * (not started) container that mounts it. An engine call (about 60 ms): only for a job with files.
+     */
+    void putFiles(String container, java.io.InputStream tar);
+
+    /** Reads an archive the engine hands over; the engine call's deadline covers the reading too. */
+    interface ArchiveReader {
+        void read(java.io.InputStream archive) throws java.io.IOException;
+    }
+
+    /**
+     * Hands {@code reader} the engine's archive of the container's {@code /job} (stopped or not,
+     * until it is removed): entries named {@code job/...}, links as link entries, never followed.
+     */
+    void copyJob(String container, ArchiveReader reader);
+
+    /**
+     * What a created container runs ({@link ImageDigest}): its image's repo digest in the stage's
+     * repository, {@code name@sha256:...}, when the engine knows one, else the image id {@code sha256:...}.
+     */
+    String imageDigest(String container, StageSpec spec);
+
     /** Starts a created container. */
     void start(String container);
 

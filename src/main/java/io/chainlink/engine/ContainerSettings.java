@@ -58,7 +58,7 @@ public final class ContainerSettings {
         if (spec.cpus() != null) {
             host.withCpuQuota(Math.round(spec.cpus() * CPU_PERIOD_MICROS));
         }
-        CreateContainerCmd command = client.createContainerCmd(spec.image())
+        CreateContainerCmd command = client.createContainerCmd(spec.runs()) // a pinned image id, else the image as named
                 .withLabels(labels.forStage(stage))
                 .withHostName(spec.hostname())
                 .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())

@@ -140,7 +140,7 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
 
     /** Whether the stage's process runs as someone other than root: by its user, or its image's (as the job's check found it). */
     private boolean runsAsNonRoot(StageSpec spec) {
-        String user = spec.user() != null ? spec.user() : puller.user(spec.image());
+        String user = spec.user() != null ? spec.user() : puller.user(spec.runs());
         if (user.isEmpty()) {
             return false;
         }
@@ -150,6 +150,38 @@ public class DockerEngine implements ContainerEngine, AutoCloseable {
 
     private Labels labels(String job) {
         return new Labels(store.value(), job);
+    }
+
+    /**
+     * From the created container, not from the job's check of the image: its tag may have been
+     * moved since, and the container holds the image it will run by id.
+     */
+    @Override
+    public String imageDigest(String container, StageSpec spec) {
+        String id = calls.call("inspect stage's container for its image",
+                () -> engine.client().inspectContainerCmd(container).exec().getImageId());
+        return ImageDigest.of(spec.image(), id, puller.repoDigests(spec.runs(), id));
+    }
+
+    @Override
+    public void putFiles(String container, java.io.InputStream tar) {
+        // The volume is mounted for archive operations on a created container, and /job exists there (its mount point).
+        calls.run("put the job's files in /job", () -> engine.client().copyArchiveToContainerCmd(container)
+                .withRemotePath("/job")
+                .withTarInputStream(tar)
+                .exec());
+    }
+
+    @Override
+    public void copyJob(String container, ArchiveReader reader) {
+        // Read within the call, so that its deadline bounds the whole copy, not only its first answer.
+        calls.run("copy /job out of the container", () -> {
+            try (java.io.InputStream archive = engine.client().copyArchiveFromContainerCmd(container, "/job").exec()) {
+                reader.read(archive);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     @Override

@@ -44,13 +44,17 @@ public class ImagePuller implements AutoCloseable {
     private final Duration stall;
     private final ExecutorService pulls;
     private final ChainlinkMetrics metrics;
-    /** The user of each image checked lately, for the stages of the job that checked it; bounded. */
-    private final Map<String, String> users = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+    /** What the check of each image found lately, for the stages of the job that checked it; bounded. */
+    private final Map<String, Facts> facts = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Facts> eldest) {
             return size() > RECENT_IMAGES;
         }
     });
+
+    /** An image as its inspect describes it: the user it runs as ("" for root), its id, its repo digests. */
+    private record Facts(String user, String id, List<String> repoDigests) {
+    }
 
     public ImagePuller(EngineConnection engine, EngineCalls calls, RegistryCredentials credentials, ChainlinkProperties properties,
                        ChainlinkMetrics metrics) {
@@ -157,12 +161,26 @@ public class ImagePuller implements AutoCloseable {
      * asked of the engine (after a pull, or once the check has left the bounded memory).
      */
     public String user(String image) {
-        String user = users.get(image);
-        if (user == null) {
+        Facts found = facts.get(image);
+        if (found == null) {
             isPresent(image);
-            user = users.getOrDefault(image, "");
+            found = facts.get(image);
         }
-        return user;
+        return found == null ? "" : found.user();
+    }
+
+    /**
+     * The repo digests of the image with id {@code imageId}, which a container of {@code image}
+     * runs: as the job's check found them when the check saw that very image (the tag may have
+     * moved since), else asked of the engine by the id.
+     */
+    public List<String> repoDigests(String image, String imageId) {
+        Facts found = facts.get(image);
+        if (found != null && imageId.equals(found.id())) {
+            return found.repoDigests();
+        }
+        InspectImageResponse inspected = calls.call("inspect image " + imageId, () -> engine.client().inspectImageCmd(imageId).exec());
+        return inspected.getRepoDigests() == null ? List.of() : List.copyOf(inspected.getRepoDigests());
     }
 
     /**
@@ -170,6 +188,9 @@ public class ImagePuller implements AutoCloseable {
      * with none: a copy another tenant pulled must not run for this one unchecked.
      */
     private PullPolicy policy(String image, PullPolicy asked, String tenant) {
+        if (ImageDigest.isImageId(image)) {
+            return PullPolicy.NEVER; // a regrade's pin to an image built on the engine: no registry has it
+        }
         return credentials.withheldFrom(ImageRef.parse(image).registry(), tenant) ? PullPolicy.ALWAYS : asked;
     }
 
@@ -178,14 +199,16 @@ public class ImagePuller implements AutoCloseable {
         PullPolicy policy = policy(image, asked, tenant);
         boolean present = isPresent(image);
         if (policy == PullPolicy.NEVER || (policy == PullPolicy.IF_NOT_PRESENT && present)) {
-            return new Made(present ? Optional.empty() : Optional.of("image " + image + " is not present and its pull policy is never"),
+            return new Made(present ? Optional.empty() : Optional.of(ImageDigest.isImageId(image)
+                            ? "image " + image + ", the image id the stage is pinned to, is no longer on the engine (an id cannot be pulled)"
+                            : "image " + image + " is not present and its pull policy is never"),
                     Duration.ofNanos(System.nanoTime() - started));
         }
         // Under "always" a failed pull fails the job: an older local copy is not what was asked for.
         long pullStarted = System.nanoTime();
         Optional<String> failure = pull(image, tenant);
         metrics.pullEnded(Duration.ofNanos(System.nanoTime() - pullStarted), failure.isEmpty());
-        users.remove(image); // what was noted is the copy before the pull: user() asks again
+        facts.remove(image); // what was noted is the copy before the pull: user() asks again
         return new Made(failure, Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -194,11 +217,12 @@ public class ImagePuller implements AutoCloseable {
         try {
             InspectImageResponse inspected = calls.call("inspect image " + image, () -> engine.client().inspectImageCmd(image).exec());
             String user = inspected.getConfig() == null ? null : inspected.getConfig().getUser();
-            users.put(image, user == null ? "" : user);
+            facts.put(image, new Facts(user == null ? "" : user, inspected.getId(),
+                    inspected.getRepoDigests() == null ? List.of() : List.copyOf(inspected.getRepoDigests())));
             return true;
         } catch (EngineException e) {
             if (e.getCause() instanceof NotFoundException) {
-                users.remove(image);
+                facts.remove(image);
                 return false;
             }
             throw e;

@@ -24,12 +24,32 @@ public record Job(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, description = "Why the chain could not run (status ERROR)",
                 example = "image 127.0.0.1:5000/team/grader:2 could not be pulled: manifest unknown")
         String error,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, format = "uuid",
+                description = "The job this one reruns (POST /api/v1/jobs/{id}/rerun), each stage pinned to the image it ran; null otherwise")
+        String rerunOf,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
-                description = "One entry per submitted stage, in order; null in the list of jobs")
+                description = "One entry per submitted stage, in order; null in the list of jobs (not in a roster, ids=)")
         List<Stage> stages,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
+                description = "/job as kept when the chain ended (GET .../files); null until then, when no stage ran,"
+                        + " or when it could not be copied; null in the list of jobs")
+        Files files,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
                 description = "The delivery of the job's callback; null when it has none, and in the list of jobs")
         Callback callback) {
+
+    /** A job as the list shows it, or before /job was kept and without its callback. */
+    public Job(String id, String tenant, JobStatus status, int attempt, Instant createdAt, Instant startedAt,
+               Instant finishedAt, String error, String rerunOf, List<Stage> stages) {
+        this(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, rerunOf, stages, null, null);
+    }
+
+    @Schema(description = "The kept /job: a tar of at most chainlink.files.max-bytes")
+    public record Files(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "10240", description = "The tar's length") long bytes,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                    description = "Entries that did not fit under chainlink.files.max-bytes were left out") boolean truncated) {
+    }
 
     /** Where a job's callback stands; its URL and secret are never shown. */
     @Schema(description = "Where the delivery of a job's callback stands")
@@ -58,7 +78,13 @@ public record Job(
 
     public record Stage(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "0") int index,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "alpine:3.5") String image,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "alpine:3.5", description = "The image as asked") String image,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
+                    example = "alpine@sha256:7df6db5aa61ae9480f52f0b3a06a140ab98d427f86d8d5de0bedab9b8df6b1c0",
+                    description = "What actually ran: the image's repo digest in the stage's repository (name@sha256:...) when the"
+                            + " engine knows one, else the image id (sha256:...) of an image built on the engine; null until its"
+                            + " container has started")
+            String imageDigest,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) StageStatus status,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, example = "0",
                     description = "The container's exit code; null until it has exited")
@@ -83,20 +109,24 @@ public record Job(
         /** A stage as submitted, before anything was read of it. */
         public Stage(int index, String image, StageStatus status, Integer exitCode, boolean killed,
                      Instant startedAt, Instant finishedAt) {
-            this(index, image, status, exitCode, killed, startedAt, finishedAt, null, null, false, null);
+            this(index, image, null, status, exitCode, killed, startedAt, finishedAt, null, null, false, null);
         }
     }
 
     public Job withStages(List<Stage> stages) {
-        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, stages, callback);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, rerunOf, stages, files, callback);
+    }
+
+    public Job withFiles(Files files) {
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, rerunOf, stages, files, callback);
     }
 
     public Job withCallback(Callback callback) {
-        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, stages, callback);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, rerunOf, stages, files, callback);
     }
 
     /** The job without its stages, as lists show it. */
     public Job summary() {
-        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, null, null);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, rerunOf, null);
     }
 }

@@ -164,7 +164,13 @@ public class JobLifecycle {
 
     /** PENDING to RUNNING: its container has started. */
     public boolean startStage(long job, int idx, Instant now) {
-        return moveStages(job, idx, StageStatus.PENDING, StageStatus.RUNNING, "started_at = :now", Map.of("now", utc(now))) == 1;
+        return startStage(job, idx, now, null);
+    }
+
+    /** PENDING to RUNNING: its container has started, running {@code imageDigest} (null if unknown; ImageDigest says what it is). */
+    public boolean startStage(long job, int idx, Instant now, String imageDigest) {
+        return moveStages(job, idx, StageStatus.PENDING, StageStatus.RUNNING, "started_at = :now, image_digest = :digest",
+                params("now", utc(now), "digest", imageDigest)) == 1;
     }
 
     /** PENDING to ERROR: the engine did not answer the start, so whether it ran is unknown. */
@@ -257,7 +263,8 @@ public class JobLifecycle {
             jdbc.sql("""
                     UPDATE stages SET status = 'PENDING', exit_code = NULL, killed = FALSE, started_at = NULL, finished_at = NULL,
                                       stdout_dropped = NULL, stderr_dropped = NULL, output_lost = FALSE,
-                                      image_ms = NULL, create_ms = NULL, start_ms = NULL, run_ms = NULL, collect_ms = NULL
+                                      image_ms = NULL, create_ms = NULL, start_ms = NULL, run_ms = NULL, collect_ms = NULL,
+                                      image_digest = NULL
                     WHERE job_id = :job""").param("job", job).update();
             return true;
         }));

@@ -10,7 +10,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,19 +30,27 @@ import tools.jackson.databind.json.JsonMapper;
 public class JobRepository {
 
     /** What {@link #job} reads, in its order. */
-    private static final String JOB_COLUMNS = "public_id, tenant, status, attempt, created_at, started_at, finished_at, error";
+    private static final String JOB_COLUMNS = "public_id, tenant, status, attempt, created_at, started_at, finished_at, error, rerun_of";
     private static final int JOB_COLUMN_COUNT = JOB_COLUMNS.split(",").length;
     /** What {@link #stage} reads, in its order, after the job's columns. */
     private static final String STAGE_COLUMNS = """
-            s.idx, s.image, s.status, s.exit_code, s.killed, s.started_at, s.finished_at,
+            s.idx, s.image, s.image_digest, s.status, s.exit_code, s.killed, s.started_at, s.finished_at,
             s.stdout_dropped, s.stderr_dropped, s.output_lost, s.image_ms, s.create_ms, s.start_ms, s.run_ms, s.collect_ms""";
-    /** A job with its stages, in one statement: one row a stage (or one for a job without stages). */
+    /** What {@link #findWhere} reads of the kept /job (io.chainlink.files), after the stage's columns. */
+    private static final String FILES_COLUMNS = "f.bytes, f.truncated";
+    private static final int STAGE_COLUMN_COUNT = STAGE_COLUMNS.split(",").length;
+    private static final int FILES_COLUMN_COUNT = FILES_COLUMNS.split(",").length;
+    /** What {@link #callback} reads of the job's callback (io.chainlink.callback), after the kept /job's columns. */
     private static final String CALLBACK_COLUMNS = "c.state, c.attempts, c.last_status";
-    private static final int CALLBACK_COLUMN_COUNT = CALLBACK_COLUMNS.split(",").length;
-    private static final String FIND = "SELECT j." + JOB_COLUMNS.replace(", ", ", j.") + ", " + CALLBACK_COLUMNS + ", " + STAGE_COLUMNS
-            + " FROM jobs j LEFT JOIN callbacks c ON c.job_id = j.id LEFT JOIN stages s ON s.job_id = j.id WHERE %s ORDER BY s.idx";
+    /** A job with its stages, its kept /job and its callback, in one statement: one row a stage (or one for a job without stages). */
+    private static final String FIND = "SELECT j." + JOB_COLUMNS.replace(", ", ", j.") + ", " + STAGE_COLUMNS + ", " + FILES_COLUMNS
+            + ", " + CALLBACK_COLUMNS
+            + " FROM jobs j LEFT JOIN stages s ON s.job_id = j.id"
+            + " LEFT JOIN job_files f ON f.job_id = j.id AND f.direction = 'out'"
+            + " LEFT JOIN callbacks c ON c.job_id = j.id WHERE %s ORDER BY s.idx";
     private static final String FIND_BY_ID = FIND.formatted("j.id = :id");
     private static final String FIND_BY_PUBLIC_ID = FIND.formatted("j.public_id = :id");
+    private static final String FIND_BY_PUBLIC_IDS = FIND.formatted("j.public_id IN (:ids)");
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -53,10 +66,21 @@ public class JobRepository {
 
     @Transactional
     public Ids insert(String tenant, List<StageSpec> stages, Instant now) {
+        return insert(tenant, stages, null, now);
+    }
+
+    /** @param rerunOf the public id of the job this one reruns; null for none */
+    @Transactional
+    public Ids insert(String tenant, List<StageSpec> stages, String rerunOf, Instant now) {
         GeneratedKeyHolder key = new GeneratedKeyHolder();
         UUID publicId = PublicId.next(now);
-        jdbc.sql("INSERT INTO jobs (public_id, tenant, status, created_at) VALUES (:publicId, :tenant, :status, :now)")
-                .param("publicId", publicId)
+        var statement = jdbc.sql("INSERT INTO jobs (public_id, tenant, status, created_at, rerun_of) VALUES (:publicId, :tenant, :status, :now, :rerunOf)");
+        if (rerunOf == null) {
+            statement.param("rerunOf", null, java.sql.Types.NULL);
+        } else {
+            statement.param("rerunOf", UUID.fromString(rerunOf));
+        }
+        statement.param("publicId", publicId)
                 .param("tenant", tenant)
                 .param("status", JobStatus.QUEUED.name())
                 .param("now", utc(now))
@@ -64,9 +88,11 @@ public class JobRepository {
         long id = key.getKey().longValue();
         for (int i = 0; i < stages.size(); i++) {
             StageSpec stage = stages.get(i);
-            jdbc.sql("INSERT INTO stages (job_id, idx, image, status, logs) VALUES (:job, :idx, :image, :status, :logs)")
+            // A stage pinned to an image id shows its pin from the start; any other shows what ran once it starts.
+            jdbc.sql("INSERT INTO stages (job_id, idx, image, image_digest, status, logs) VALUES (:job, :idx, :image, :digest, :status, :logs)")
                     .param("job", id).param("idx", i)
                     .param("image", stage.image())
+                    .param("digest", stage.imageId(), java.sql.Types.VARCHAR)
                     .param("status", StageStatus.PENDING.name())
                     .param("logs", stage.logs())
                     .update();
@@ -76,6 +102,20 @@ public class JobRepository {
                     .update();
         }
         return new Ids(id, publicId.toString());
+    }
+
+    /** A stage as stored: its spec as resolved at submission, and the image it ran ({@code null} if it did not start). */
+    public record StoredStage(StageSpec spec, String imageDigest) {
+    }
+
+    /** A job's stages as submitted, in order, each with what it ran: what a rerun repeats. */
+    public List<StoredStage> storedStages(long job) {
+        return jdbc.sql("""
+                SELECT d.spec, s.image_digest FROM stages s JOIN stage_details d ON d.job_id = s.job_id AND d.idx = s.idx
+                WHERE s.job_id = :job ORDER BY s.idx""")
+                .param("job", job)
+                .query((rs, n) -> new StoredStage(json.readValue(rs.getString(1), StageSpec.class), rs.getString(2)))
+                .list();
     }
 
     /** A job's internal id and its tenant: what deciding who may see it takes, and no more. */
@@ -127,14 +167,39 @@ public class JobRepository {
         }
         List<Row> rows = jdbc.sql(sql)
                 .param("id", id)
-                .query((rs, n) -> new Row(n == 0 ? job(new Columns(rs, 1), null).withCallback(callback(new Columns(rs, JOB_COLUMN_COUNT + 1))) : null,
-                        stage(new Columns(rs, JOB_COLUMN_COUNT + CALLBACK_COLUMN_COUNT + 1))))
+                .query((rs, n) -> new Row(n == 0 ? job(new Columns(rs, 1), null)
+                        .withFiles(files(new Columns(rs, JOB_COLUMN_COUNT + STAGE_COLUMN_COUNT + 1)))
+                        .withCallback(callback(new Columns(rs, JOB_COLUMN_COUNT + STAGE_COLUMN_COUNT + FILES_COLUMN_COUNT + 1))) : null,
+                        stage(new Columns(rs, JOB_COLUMN_COUNT + 1))))
                 .list();
         if (rows.isEmpty()) {
             return Optional.empty();
         }
         List<Job.Stage> stages = rows.stream().map(Row::stage).filter(Objects::nonNull).toList();
         return Optional.of(rows.get(0).job().withStages(stages));
+    }
+
+    /**
+     * The jobs with these public ids, with their stages, in one statement, in no particular order;
+     * ids that are no canonical UUID or name no job are left out. The caller bounds the count.
+     */
+    public List<Job> find(Collection<String> publicIds) {
+        List<UUID> ids = publicIds.stream().map(JobRepository::uuid).flatMap(Optional::stream).distinct().toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Job> jobs = new LinkedHashMap<>();
+        Map<String, List<Job.Stage>> stages = new HashMap<>();
+        jdbc.sql(FIND_BY_PUBLIC_IDS).param("ids", ids).query(rs -> {
+            Job job = job(new Columns(rs, 1), null)
+                    .withCallback(callback(new Columns(rs, JOB_COLUMN_COUNT + STAGE_COLUMN_COUNT + FILES_COLUMN_COUNT + 1)));
+            jobs.putIfAbsent(job.id(), job);
+            Job.Stage stage = stage(new Columns(rs, JOB_COLUMN_COUNT + 1));
+            if (stage != null) { // rows come in stage order, each job's among the others'
+                stages.computeIfAbsent(job.id(), id -> new ArrayList<>()).add(stage);
+            }
+        });
+        return jobs.values().stream().map(job -> job.withStages(List.copyOf(stages.getOrDefault(job.id(), List.of())))).toList();
     }
 
     /** Newest first, of one tenant or all; {@code after} is the internal id of the last job of the previous page. */
@@ -266,7 +331,7 @@ public class JobRepository {
     }
 
     /** A stage that ran to its end, as chainlink's result list shows it; {@code state} is the engine's JSON. */
-    record EndedStage(int idx, boolean killed, StageStatus status, String state, boolean logs) {
+    record EndedStage(int idx, boolean killed, StageStatus status, String state, boolean logs, String imageDigest) {
 
         /** The run's own verdict (StageOutcome.succeeded), as JobLifecycle.endStage stored it. */
         boolean success() {
@@ -277,18 +342,26 @@ public class JobRepository {
     /** The stages of a job that ran, in order. */
     List<EndedStage> endedStages(long job) {
         return jdbc.sql("""
-                SELECT s.idx, s.killed, s.status, d.state, s.logs
+                SELECT s.idx, s.killed, s.status, d.state, s.logs, s.image_digest
                 FROM stages s JOIN stage_details d ON d.job_id = s.job_id AND d.idx = s.idx
                 WHERE s.job_id = :job AND d.state IS NOT NULL ORDER BY s.idx""")
                 .param("job", job)
                 .query((rs, n) -> new EndedStage(rs.getInt("idx"), rs.getBoolean("killed"),
-                        StageStatus.valueOf(rs.getString("status")), rs.getString("state"), rs.getBoolean("logs")))
+                        StageStatus.valueOf(rs.getString("status")), rs.getString("state"), rs.getBoolean("logs"),
+                        rs.getString("image_digest")))
                 .list();
     }
 
     private static Job job(Columns row, List<Job.Stage> stages) throws SQLException {
         return new Job(row.string(), row.string(), JobStatus.valueOf(row.string()), row.integer(),
-                row.instant(), row.instant(), row.instant(), row.string(), stages, null);
+                row.instant(), row.instant(), row.instant(), row.string(), row.string(), stages);
+    }
+
+    /** Null until /job was kept (the LEFT JOIN's empty side). */
+    private static Job.Files files(Columns row) throws SQLException {
+        Long bytes = row.nullableLong();
+        boolean truncated = row.bool();
+        return bytes == null ? null : new Job.Files(bytes, truncated);
     }
 
     /** Null for a job without a callback (the LEFT JOIN's empty side). */
@@ -306,7 +379,7 @@ public class JobRepository {
         if (index == null) {
             return null;
         }
-        return new Job.Stage(index, row.string(), StageStatus.valueOf(row.string()), row.nullableInteger(), row.bool(),
+        return new Job.Stage(index, row.string(), row.string(), StageStatus.valueOf(row.string()), row.nullableInteger(), row.bool(),
                 row.instant(), row.instant(), row.nullableLong(), row.nullableLong(), row.bool(), timings(row));
     }
 

@@ -11,12 +11,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -81,36 +85,80 @@ public class JobService implements AutoCloseable {
      * @throws io.chainlink.policy.PolicyViolationException naming each field the policy refuses
      */
     public Job submit(Caller caller, List<StageSpec> stages) {
-        return submit(caller, stages, StoredWithJob.NOTHING);
+        return submit(caller, stages, job -> { });
     }
 
-    /** As {@link #submit(Caller, List)}, with what {@code beside} stores in the job's own transaction. */
-    public Job submit(Caller caller, List<StageSpec> stages, StoredWithJob beside) {
+    /**
+     * As {@link #submit(Caller, List)}, with {@code alongside} storing more of the job (its files)
+     * in the transaction that stores it, given its internal id.
+     */
+    public Job submit(Caller caller, List<StageSpec> stages, LongConsumer alongside) {
+        maySubmit(caller);
+        properties.policyFor(caller.tenant()).check(stages, caller.tenant());
+        return queue(caller, List.of(new NewJob(stages, alongside))).get(0);
+    }
+
+    /**
+     * Queues jobs all together or none of them, checked as {@link #submit} checks one, the quota and
+     * the queue's bound counting them all; the policy's refusals name each job by its place
+     * ({@code jobs[3].stages[0].privileged}). One transaction stores them; workers are woken once.
+     */
+    public List<Job> submitBatch(Caller caller, List<NewJob> jobs) {
+        maySubmit(caller);
+        properties.policyFor(caller.tenant()).checkBatch(jobs.stream().map(NewJob::stages).toList(), caller.tenant());
+        return queue(caller, jobs);
+    }
+    /**
+     * Queues a rerun, checked as {@link #submit} checks a job (the caller's own role, policy and
+     * quota: the rerun is the caller's job, as any it submits).
+     */
+    public Job resubmit(Caller caller, NewJob rerun) {
+        maySubmit(caller);
+        properties.policyFor(caller.tenant()).check(rerun.stages(), caller.tenant());
+        return queue(caller, List.of(rerun)).get(0);
+    }
+
+    private static void maySubmit(Caller caller) {
         if (!caller.maySubmit()) {
             throw new ForbiddenException("client " + caller.tenant() + " may read jobs, not submit them (role " + caller.role() + ")");
         }
-        properties.policyFor(caller.tenant()).check(stages, caller.tenant());
+    }
+
+    /** The quota (429) and the queue's bound (503) for all of them, then one store, one wake-up. */
+    private List<Job> queue(Caller caller, List<NewJob> jobs) {
         long queued = queue.estimate();
-        if (queued >= properties.maxQueued()) {
+        if (queued + jobs.size() > properties.maxQueued()) {
             throw new QueueFullException(queued);
         }
         OptionalInt quota = quotas.maxQueued(caller.tenant());
-        if (quota.isPresent() && repository.countQueued(caller.tenant()) >= quota.getAsInt()) {
-            throw new QuotaExceededException(caller.tenant(), quota.getAsInt());
+        if (quota.isPresent()) {
+            long tenantQueued = repository.countQueued(caller.tenant());
+            if (tenantQueued + jobs.size() > quota.getAsInt()) {
+                throw jobs.size() == 1 ? new QuotaExceededException(caller.tenant(), quota.getAsInt())
+                        : new QuotaExceededException(caller.tenant(), quota.getAsInt(), tenantQueued, jobs.size());
+            }
         }
         Instant now = clock.instant();
-        JobRepository.Ids ids = submissions.store(caller.tenant(), stages, beside, now);
-        queue.added();
-        metrics.jobSubmitted();
+        List<JobRepository.Ids> stored = submissions.storeAll(caller.tenant(), jobs, now);
+        List<Job> queuedJobs = new ArrayList<>();
+        for (int j = 0; j < jobs.size(); j++) {
+            queue.added();
+            metrics.jobSubmitted();
+            JobRepository.Ids ids = stored.get(j);
+            List<StageSpec> stages = jobs.get(j).stages();
+            try (var context = MDC.putCloseable("job", ids.external())) {
+                log.debug("job {} queued with {} stages", ids.external(), stages.size());
+            }
+            List<Job.Stage> pending = new ArrayList<>();
+            for (int i = 0; i < stages.size(); i++) {
+                pending.add(new Job.Stage(i, stages.get(i).image(), stages.get(i).imageId(), StageStatus.PENDING, null, false,
+                        null, null, null, null, false, null));
+            }
+            queuedJobs.add(new Job(ids.external(), caller.tenant(), JobStatus.QUEUED, 0, now, null, null, null,
+                    jobs.get(j).rerunOf(), pending));
+        }
         events.queued().fire();
-        try (var context = MDC.putCloseable("job", ids.external())) {
-            log.debug("job {} queued with {} stages", ids.external(), stages.size());
-        }
-        List<Job.Stage> pending = new ArrayList<>();
-        for (int i = 0; i < stages.size(); i++) {
-            pending.add(new Job.Stage(i, stages.get(i).image(), StageStatus.PENDING, null, false, null, null));
-        }
-        return new Job(ids.external(), caller.tenant(), JobStatus.QUEUED, 0, now, null, null, null, pending, null);
+        return queuedJobs;
     }
 
     /**
@@ -122,7 +170,7 @@ public class JobService implements AutoCloseable {
     }
 
     /** The internal id of a job the caller may see, by its public one: one small read, not the whole job. */
-    private long internalId(Caller caller, String id) {
+    public long internalId(Caller caller, String id) {
         return repository.owned(id).filter(job -> caller.sees(job.tenant())).map(JobRepository.Owned::id)
                 .orElseThrow(() -> new JobNotFoundException("job " + id));
     }
@@ -191,6 +239,16 @@ public class JobService implements AutoCloseable {
             }
         }
         return find(caller, internal, id);
+    }
+
+    /**
+     * A roster: the jobs of these ids the caller may see, whole (with their stages), in the order
+     * asked, each once. An id of no job, or of another tenant's, is left out, as it would be 404 alone.
+     */
+    public List<Job> findAll(Caller caller, List<String> ids) {
+        Map<String, Job> found = new HashMap<>();
+        repository.find(ids).stream().filter(job -> caller.sees(job.tenant())).forEach(job -> found.put(job.id(), job));
+        return ids.stream().distinct().map(found::get).filter(Objects::nonNull).toList();
     }
 
     /** The caller's own jobs; an admin's are every tenant's, or one tenant's if it names one. */

@@ -8,6 +8,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -34,7 +35,7 @@ public class SubmissionWriter {
 
     private static final Logger log = LoggerFactory.getLogger(SubmissionWriter.class);
 
-    /** Keeps one transaction, and the wait of the group's first submitter, short. */
+    /** Jobs in one group (a batch counts each of its jobs): keeps one transaction, and the wait of the group's first submitter, short. */
     static final int MAX_GROUP = 64;
     /** A sleeping submitter looks again after this long, whatever woke it or did not. */
     private static final long RECHECK_NANOS = 50_000_000;
@@ -53,22 +54,29 @@ public class SubmissionWriter {
         this.transaction = new TransactionTemplate(transactions);
     }
 
-    /** One submission, until its group is committed: then its ids, or why it could not be stored. */
+    /** One submission (one job, or a batch of them), until its group is committed: then its ids, or why it could not be stored. */
     private static final class Submission {
         final String tenant;
-        final List<StageSpec> stages;
-        final StoredWithJob beside;
+        final List<NewJob> jobs;
         final Instant at;
         final Thread submitter = Thread.currentThread();
-        JobRepository.Ids stored; // written before done is set, read after it is seen
+        List<JobRepository.Ids> stored; // written before done is set, read after it is seen
         RuntimeException failure;
         volatile boolean done;
 
-        Submission(String tenant, List<StageSpec> stages, StoredWithJob beside, Instant at) {
+        Submission(String tenant, List<NewJob> jobs, Instant at) {
             this.tenant = tenant;
-            this.stages = stages;
-            this.beside = beside;
+            this.jobs = jobs;
             this.at = at;
+        }
+
+        /** Its jobs' ids, in order; stored all together or not at all (the caller's transaction). */
+        List<JobRepository.Ids> insert(JobRepository repository) {
+            return jobs.stream().map(job -> {
+                JobRepository.Ids ids = repository.insert(tenant, job.stages(), job.rerunOf(), at);
+                job.alongside().accept(ids.internal()); // its files: in the transaction, before any worker can claim it
+                return ids;
+            }).toList();
         }
 
         void end() {
@@ -81,12 +89,15 @@ public class SubmissionWriter {
 
     /** Stores a job, once its group is committed and in the store's file; the same as {@link JobRepository#insert}, in fewer commits. */
     public JobRepository.Ids store(String tenant, List<StageSpec> stages, Instant at) {
-        return store(tenant, stages, StoredWithJob.NOTHING, at);
+        return storeAll(tenant, List.of(new NewJob(stages)), at).get(0);
     }
 
-    /** As {@link #store(String, List, Instant)}, with what {@code beside} stores in the job's transaction. */
-    public JobRepository.Ids store(String tenant, List<StageSpec> stages, StoredWithJob beside, Instant at) {
-        Submission mine = new Submission(tenant, stages, beside, at);
+    /**
+     * Stores jobs all together or none of them (one transaction), once their group is committed
+     * and in the store's file; their ids in their order.
+     */
+    public List<JobRepository.Ids> storeAll(String tenant, List<NewJob> jobs, Instant at) {
+        Submission mine = new Submission(tenant, List.copyOf(jobs), at);
         waiting.add(mine);
         // It waits for its submission even if interrupted (it may be written already), without
         // spinning on the flag; the flag is set again when it returns.
@@ -120,8 +131,10 @@ public class SubmissionWriter {
     private void writeUntilDone(Submission mine) {
         while (!mine.done) {
             List<Submission> group = new ArrayList<>();
-            for (Submission next; group.size() < MAX_GROUP && (next = waiting.poll()) != null; ) {
+            int jobs = 0;
+            for (Submission next; jobs < MAX_GROUP && (next = waiting.poll()) != null; ) {
                 group.add(next);
+                jobs += next.jobs.size();
             }
             if (group.isEmpty()) {
                 // Every leader ends what it took before it lets go, so this cannot happen; never wait for it.
@@ -158,26 +171,22 @@ public class SubmissionWriter {
 
     private void write(List<Submission> group) {
         try {
-            List<JobRepository.Ids> ids = transaction.execute(tx -> group.stream().map(this::insert).toList());
+            List<List<JobRepository.Ids>> ids = transaction.execute(tx -> group.stream()
+                    .map(submission -> submission.insert(repository))
+                    .toList());
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).stored = ids.get(i);
             }
         } catch (RuntimeException groupFailed) {
             // Nothing of the group was stored. Each alone, so that one that cannot be stored fails
-            // alone; each in a transaction of its own, so that it is stored whole or not at all.
+            // alone; a batch in a transaction of its own, stored whole or not at all.
             for (Submission submission : group) {
                 try {
-                    submission.stored = transaction.execute(tx -> insert(submission));
+                    submission.stored = transaction.execute(tx -> submission.insert(repository));
                 } catch (RuntimeException e) {
                     submission.failure = e;
                 }
             }
         }
-    }
-
-    private JobRepository.Ids insert(Submission submission) {
-        JobRepository.Ids ids = repository.insert(submission.tenant, submission.stages, submission.at);
-        submission.beside.store(ids.internal());
-        return ids;
     }
 }

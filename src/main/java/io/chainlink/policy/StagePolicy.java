@@ -141,6 +141,27 @@ public record StagePolicy(
     }
 
     /**
+     * Refuses a batch if any of its jobs breaks a rule, naming every break of every job by its
+     * place in the batch ({@code jobs[3].stages[0].privileged}).
+     *
+     * @throws PolicyViolationException naming each field as the user wrote it
+     */
+    public void checkBatch(List<List<StageSpec>> jobs, String client) {
+        List<Violation> violations = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            try {
+                check(jobs.get(i), client);
+            } catch (PolicyViolationException e) {
+                String at = "jobs[" + i + "].";
+                e.violations().forEach(v -> violations.add(new Violation(at + v.field(), v.rule(), v.message())));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new PolicyViolationException(violations);
+        }
+    }
+
+    /**
      * {@code 1000} or {@code 1000:1000}: a name could be uid 0 in the image, which the service cannot
      * see; and group 0 owns much of an image's files (root's group), so {@code 1000:0} is root's
      * reach by another door, and a group name could be it.

@@ -8,6 +8,7 @@ import io.chainlink.engine.EngineTimeoutException;
 import io.chainlink.engine.EngineUnavailableException;
 import io.chainlink.engine.LogContext;
 import io.chainlink.engine.StageOutcome;
+import io.chainlink.files.JobFiles;
 import io.chainlink.job.Durability;
 import io.chainlink.job.JobEvents;
 import io.chainlink.job.JobLifecycle;
@@ -67,12 +68,13 @@ public class ChainRunner implements AutoCloseable {
     private final Clock clock;
     private final long logLimit;
     private final ChainlinkMetrics metrics;
+    private final JobFiles files;
     /** Creates each job's next container while its stage runs: one create ahead per worker at most. */
     private final ExecutorService ahead;
 
     public ChainRunner(ContainerEngine engine, EngineAvailability availability, JobLifecycle lifecycle,
                        JobRepository repository, Durability durability, JobEvents events, LiveLogs live, InterruptionPolicy interruption,
-                       Instance instance, Clock clock, ChainlinkProperties properties, ChainlinkMetrics metrics) {
+                       Instance instance, Clock clock, ChainlinkProperties properties, ChainlinkMetrics metrics, JobFiles files) {
         this.engine = engine;
         this.availability = availability;
         this.lifecycle = lifecycle;
@@ -85,6 +87,7 @@ public class ChainRunner implements AutoCloseable {
         this.clock = clock;
         this.logLimit = properties.logLimit().toBytes();
         this.metrics = metrics;
+        this.files = files;
         this.ahead = Executors.newFixedThreadPool(Math.max(1, properties.workers()), runnable -> {
             Thread thread = new Thread(runnable, "chainlink-create-ahead");
             thread.setDaemon(true);
@@ -112,6 +115,8 @@ public class ChainRunner implements AutoCloseable {
         final List<String> containers = new ArrayList<>();
         String volume;
         boolean stageBegan;
+        /** The container of the last stage that started: /job is copied out of it at the end. */
+        String lastStarted;
         Future<Created> ahead;
 
         /** The container created ahead, once its create has answered (within the engine's call deadline); it is removed with the rest. */
@@ -151,8 +156,8 @@ public class ChainRunner implements AutoCloseable {
         }
     }
 
-    /** A stage's container and how long its create took. */
-    private record Created(String container, Duration took) {
+    /** A stage's container, how long its create took, and the image it runs (null if the engine did not say). */
+    private record Created(String container, Duration took, String imageDigest) {
     }
 
     /** A claimed job whose images were made present (each with how long it took), or why they could not be. */
@@ -209,12 +214,40 @@ public class ChainRunner implements AutoCloseable {
             ending = Ending.error("internal error: " + e);
         } finally {
             MDC.remove("stage");
+            // Before the job is reported ended, so that a client that saw it end finds its files.
+            keepJobDirectory(job, run);
             // Whatever happened above, even an Error, the job ends or goes back to the queue.
             end(job, run, abort, ending);
             // Off the path between the last stage's exit and the job being reported done.
             run.collectAhead();
             engine.remove(run.containers, run.volume);
             MDC.remove("job");
+        }
+    }
+
+    /**
+     * Keeps /job, as the last stage that started left it, whatever the outcome; never throws. Its
+     * container is stopped (or killed) but not yet removed. Skipped when the engine is known away.
+     */
+    private void keepJobDirectory(ClaimedJob job, Run run) {
+        if (run.lastStarted == null || availability.isDown() || !files.keepsOutput(job.id())) {
+            return;
+        }
+        try {
+            files.keepOutput(job.id(), job.publicId(), reader -> engine.copyJob(run.lastStarted, reader::read));
+        } catch (RuntimeException e) {
+            log.warn("job {}: /job could not be kept: {}", job.publicId(), e.toString());
+        }
+    }
+
+    /** Puts the submission's files in /job through stage 0's created container; only a job with files pays the put. */
+    private void putFiles(ClaimedJob job, String container) {
+        try {
+            files.putInput(job.id(), job.publicId(), tar -> engine.putFiles(container, tar));
+        } catch (EngineUnavailableException e) {
+            throw e;
+        } catch (EngineException e) {
+            throw new EngineException("stage 0: the job's files could not be put in /job: " + e.getMessage(), e);
         }
     }
 
@@ -272,7 +305,10 @@ public class ChainRunner implements AutoCloseable {
                 created = create(job, index, run);
                 run.containers.add(created.container());
             }
-            Duration image = imagesCounted.add(spec.image()) ? images.getOrDefault(spec.image(), Duration.ZERO) : Duration.ZERO;
+            if (index == 0) {
+                putFiles(job, created.container());
+            }
+            Duration image = imagesCounted.add(spec.runs()) ? images.getOrDefault(spec.runs(), Duration.ZERO) : Duration.ZERO;
             abort.running(created.container());
             try {
                 if (abort.requested()) {
@@ -292,13 +328,29 @@ public class ChainRunner implements AutoCloseable {
 
     private Created create(ClaimedJob job, int index, Run run) {
         long began = System.nanoTime();
+        StageSpec spec = job.stages().get(index);
         try {
-            return new Created(engine.create(job.publicId(), index, job.stages().get(index), run.volume), since(began));
+            String container = engine.create(job.publicId(), index, spec, run.volume);
+            Duration took = since(began);
+            return new Created(container, took, imageDigest(job, index, container, spec));
         } catch (EngineUnavailableException e) {
             throw e;
         } catch (EngineException e) {
             // The stage did not run (the engine refused it): it ends SKIPPED with the rest.
             throw new EngineException("stage " + index + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What the container runs, for the stage's record and a regrade's pin. Not knowing it does not
+     * stop the stage (and the container must reach the removal): an engine that went away shows at the start.
+     */
+    private String imageDigest(ClaimedJob job, int index, String container, StageSpec spec) {
+        try {
+            return engine.imageDigest(container, spec);
+        } catch (RuntimeException e) {
+            log.warn("job {} stage {}: the image its container runs is unknown: {}", job.publicId(), index, e.getMessage());
+            return null;
         }
     }
 
@@ -332,9 +384,10 @@ public class ChainRunner implements AutoCloseable {
         }
         long running = System.nanoTime();
         run.stageBegan = true;
+        run.lastStarted = container;
         createAhead(job, index, run, abort);
         Instant started = clock.instant();
-        if (!lifecycle.startStage(job.id(), index, started)) {
+        if (!lifecycle.startStage(job.id(), index, started, created.imageDigest())) {
             throw new IllegalStateException("stage " + index + " was no longer pending");
         }
         StageOutcome outcome;
@@ -376,7 +429,7 @@ public class ChainRunner implements AutoCloseable {
     /** Each image once, under the strongest pull policy any of its stages asks for. */
     private static Map<String, PullPolicy> images(List<StageSpec> stages) {
         Map<String, PullPolicy> images = new LinkedHashMap<>();
-        stages.forEach(stage -> images.merge(stage.image(), stage.pull(), PullPolicy::strongest));
+        stages.forEach(stage -> images.merge(stage.runs(), stage.pull(), PullPolicy::strongest));
         return images;
     }
 }

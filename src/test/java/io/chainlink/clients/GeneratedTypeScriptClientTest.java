@@ -34,7 +34,9 @@ class GeneratedTypeScriptClientTest extends EngineTest {
 
         String output = run("drive", Duration.ofMinutes(3), "node", "dist/whole-job.js", "http://127.0.0.1:" + port, IMAGE);
 
-        assertThat(output).contains(": SUCCEEDED, stage 0 said: ", "ended CANCELLED", "refused: Invalid job submission");
+        assertThat(output).contains(": SUCCEEDED, stage 0 said: ", "ended CANCELLED", "refused: Invalid job submission",
+                ": roster SUCCEEDED,SUCCEEDED in the order asked", ": files kept ", "copy.txt said: graded by TypeScript",
+                ": rerun of ");
     }
 
     /** Runs a command in the project; its output, kept in {@code <step>.out}, is the failure's message. */

@@ -32,7 +32,8 @@ class ApiDocumentTest extends EngineTest {
         assertThat(docs.at("/info/title").asString()).isEqualTo("Chainlink");
         assertThat(docs.at("/info/version").asString()).isEqualTo(build.getVersion());
         Map<String, JsonNode> operations = operations(docs);
-        assertThat(operations).containsOnlyKeys("submitJob", "getJob", "getResults", "getStageLog", "listJobs", "cancelJob");
+        assertThat(operations).containsOnlyKeys("submitJob", "submitBatch", "rerunJob", "getJob", "getResults", "getStageLog",
+                "listJobs", "cancelJob", "getJobFiles", "getJobFile");
         operations.values().forEach(operation -> assertThat(operation.get("tags").toString()).isEqualTo("[\"jobs\"]"));
         assertThat(get("/swagger-ui.html").status()).isEqualTo(200);
     }

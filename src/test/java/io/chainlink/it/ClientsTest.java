@@ -48,6 +48,21 @@ class ClientsTest extends EngineTest {
     }
 
     @Test
+    void metricsNeedAClientsTokenAsTheApiDoes() {
+        for (String path : new String[] {"/actuator/prometheus", "/actuator/metrics", "/actuator/metrics/chainlink.queue.depth"}) {
+            token = null;
+            Response anonymous = get(path);
+            assertThat(anonymous.status()).as(path).isEqualTo(401);
+            assertThat(anonymous.text()).as(path).doesNotContain("chainlink_");
+            token = CS101_TA;
+            assertThat(get(path).status()).as(path).isEqualTo(200);
+        }
+        token = null;
+        assertThat(get("/actuator/health").status()).as("probes send no token").isEqualTo(200);
+        assertThat(get("/actuator/info").status()).isEqualTo(200);
+    }
+
+    @Test
     void aJobBelongsToItsTenantAndAnotherTenantGets404() {
         String id = submitAs(CS101);
         assertThat(job(id).get("tenant").asString()).isEqualTo("cs101");

@@ -161,16 +161,16 @@ class SubmissionWriterTest {
     }
 
     @Test
-    void whatIsStoredBesideAJobIsInItsTransactionWholeOrNotAtAll() {
-        JobRepository.Ids kept = writer.store("a", List.of(STAGE), job -> db.jdbc.sql("""
+    void whatIsStoredAlongsideAJobIsInItsTransactionWholeOrNotAtAll() {
+        JobRepository.Ids kept = writer.storeAll("a", List.of(new NewJob(List.of(STAGE), job -> db.jdbc.sql("""
                 INSERT INTO callbacks (job_id, url, secret, state, attempts, next_attempt_at)
                 VALUES (:job, 'http://127.0.0.1/', '0123456789abcdef', 'PENDING', 0, CURRENT_TIMESTAMP)""")
-                .param("job", job).update(), NOW);
+                .param("job", job).update())), NOW).get(0);
         assertThat(db.jdbc.sql("SELECT job_id FROM callbacks").query(Long.class).list()).containsExactly(kept.internal());
 
-        assertThatThrownBy(() -> writer.store("b", List.of(STAGE), job -> {
+        assertThatThrownBy(() -> writer.storeAll("b", List.of(new NewJob(List.of(STAGE), job -> {
             throw new IllegalStateException("beside the job");
-        }, NOW)).hasMessage("beside the job");
+        })), NOW)).hasMessage("beside the job");
         assertThat(db.jdbc.sql("SELECT tenant FROM jobs").query(String.class).list()).as("b rolled back, its stage too").containsExactly("a");
         assertThat(db.jdbc.sql("SELECT COUNT(*) FROM stages").query(Long.class).single()).isEqualTo(1);
     }

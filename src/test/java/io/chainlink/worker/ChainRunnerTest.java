@@ -35,7 +35,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import io.chainlink.files.JobFiles;
+import io.chainlink.files.JobInput;
+import io.chainlink.files.SubmittedFile;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
  * The runner's decisions, against an engine in memory and the real schema on in-memory H2: what
@@ -67,7 +80,11 @@ class ChainRunnerTest {
 
     private ChainRunner runner(FakeEngine engine, Clock clock) {
         return new ChainRunner(engine, availability, db.lifecycle, db.repository, db.durability, new JobEvents(), live,
-                new InterruptionPolicy(properties), new Instance(properties), clock, properties, new ChainlinkMetrics(meters));
+                new InterruptionPolicy(properties), new Instance(properties), clock, properties, new ChainlinkMetrics(meters), files());
+    }
+
+    private JobFiles files() {
+        return new JobFiles(db.jdbc, new DataSourceTransactionManager(db.dataSource), properties);
     }
 
     private ClaimedJob claimed(int stages) {
@@ -307,5 +324,85 @@ class ChainRunnerTest {
         assertThat(job.status()).isEqualTo(JobStatus.ERROR);
         assertThat(job.error()).isEqualTo("interrupted");
         assertThat(engine.calls).last().isEqualTo("remove [c0] v");
+    }
+
+    @Test
+    void theFilesArePutBeforeStageZeroStartsAndSlashJobIsKeptFromTheLastStageThatRan() throws Exception {
+        JobFiles files = files();
+        ClaimedJob claimed = claimed(3);
+        files.storeInput(claimed.id(), files.fromJson(List.of(new SubmittedFile("src/main.py",
+                Base64.getEncoder().encodeToString("print(1)\n".getBytes(StandardCharsets.UTF_8)), null))).keepingOutput(true));
+        engine.stages.put(1, FakeEngine.printsAndExits("", 1));
+        engine.jobArchive = engineArchive();
+
+        Job job = run(claimed);
+
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(engine.calls.subList(0, 5)).containsExactly("prepare [chainlink-test/busybox:latest]", "volume",
+                "create 0", "put files in c0", "start c0");
+        assertThat(engine.calls).as("copied from stage 1's container, the last that started, before any removal")
+                .containsSubsequence("await c1", "copy /job of c1", "remove [c0, c1, c2] v")
+                .doesNotContain("put files in c1", "copy /job of c0", "copy /job of c2");
+        assertThat(names(engine.put.get("c0"))).containsExactly("src/ directory", "src/main.py file");
+        assertThat(job.files()).isNotNull();
+        assertThat(job.files().truncated()).isFalse();
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        files.writeOutput(claimed.id(), "the job", kept);
+        assertThat(kept.size()).isEqualTo((int) job.files().bytes());
+        assertThat(names(kept.toByteArray())).containsExactly("out.txt file", "x link /etc/shadow");
+    }
+
+    @Test
+    void aJobThatAsksForNoFilesHasNoPutAndNoCopy() throws Exception {
+        engine.jobArchive = engineArchive();
+
+        Job job = run(claimed(1));
+
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.files()).isNull();
+        assertThat(engine.calls).noneMatch(call -> call.startsWith("put files") || call.startsWith("copy /job"));
+    }
+
+    @Test
+    void aCopyThatFailsKeepsNothingAndEndsTheJobAsItRan() {
+        JobFiles files = files();
+        ClaimedJob claimed = claimed(1);
+        files.storeInput(claimed.id(), JobInput.NONE.keepingOutput(true));
+
+        Job job = run(claimed); // the fake has no archive of /job to give
+
+        assertThat(job.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.files()).isNull();
+        assertThat(engine.calls).noneMatch(call -> call.startsWith("put files")).contains("copy /job of c0");
+    }
+
+    /** What the engine's archive of /job looks like: its entries under job/, a symbolic link among them. */
+    private static byte[] engineArchive() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+            tar.putArchiveEntry(new TarArchiveEntry("job/", TarConstants.LF_DIR));
+            tar.closeArchiveEntry();
+            TarArchiveEntry out = new TarArchiveEntry("job/out.txt");
+            out.setSize(3);
+            tar.putArchiveEntry(out);
+            tar.write("ok\n".getBytes(StandardCharsets.UTF_8));
+            tar.closeArchiveEntry();
+            TarArchiveEntry link = new TarArchiveEntry("job/x", TarConstants.LF_SYMLINK);
+            link.setLinkName("/etc/shadow");
+            tar.putArchiveEntry(link);
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static List<String> names(byte[] tar) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            for (TarArchiveEntry entry; (entry = in.getNextEntry()) != null; ) {
+                names.add(entry.getName() + (entry.isSymbolicLink() ? " link " + entry.getLinkName()
+                        : entry.isDirectory() ? " directory" : " file"));
+            }
+        }
+        return names;
     }
 }

@@ -38,6 +38,10 @@ class FakeEngine implements ContainerEngine {
     final Map<Integer, RuntimeException> startFails = new HashMap<>();
     final Map<Integer, Behaviour> stages = new HashMap<>();
     RuntimeException prepareFails;
+    /** What {@link #putFiles} was given, by container. */
+    final Map<String, byte[]> put = new ConcurrentHashMap<>();
+    /** What {@link #copyJob} hands over: the engine's archive of /job (entries named job/...); none, a failure. */
+    volatile byte[] jobArchive;
     final CountDownLatch awaiting = new CountDownLatch(1);
     private final Map<String, CountDownLatch> kills = new ConcurrentHashMap<>();
 
@@ -95,6 +99,39 @@ class FakeEngine implements ContainerEngine {
             throw createFails.get(stage);
         }
         return "c" + stage;
+    }
+
+    /** A made-up image id, one per stage: what the runner records as the stage's image. */
+    static String imageIdOf(String container) {
+        return "sha256:" + "0".repeat(63) + container.substring(1);
+    }
+
+    @Override
+    public String imageDigest(String container, StageSpec spec) {
+        return imageIdOf(container); // not among the calls: the runner's tests name the engine's verbs
+    }
+
+    @Override
+    public void putFiles(String container, java.io.InputStream tar) {
+        calls.add("put files in " + container);
+        try {
+            put.put(container, tar.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void copyJob(String container, ArchiveReader reader) {
+        calls.add("copy /job of " + container);
+        if (jobArchive == null) {
+            throw new EngineException("the engine could not copy /job out of the container: no such container");
+        }
+        try {
+            reader.read(new java.io.ByteArrayInputStream(jobArchive));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
