@@ -176,6 +176,7 @@ async function filesInAndOut(): Promise<void> {
         jobSubmission: {
             files: [{ path: "src/main.txt", content: Buffer.from(content).toString("base64"), mode: 0o640 }],
             stages: [{ image, user: "1000", entrypoint: ["sh", "-c", "cp /job/src/main.txt /job/copy.txt"] }],
+            keepFiles: true,
         },
     });
     const ended = await waitForEnd(submitted.id);
@@ -189,10 +190,10 @@ async function filesInAndOut(): Promise<void> {
     assert.equal(files.get("src/main.txt"), content, `the tar holds ${JSON.stringify([...files.keys()])}`);
     assert.equal(files.get("copy.txt"), content);
 
-    // At the top of /job: the generated client sends a path's "/" as %2F, which Tomcat refuses
-    // with 400 before the service sees it, so "src/main.txt" cannot be asked for this way.
     const copy = await jobs.getJobFile({ id: submitted.id, path: "copy.txt" });
     assert.equal(await copy.text(), content);
+    const nested = await jobs.getJobFile({ id: submitted.id, path: "src/main.txt" });
+    assert.equal(await nested.text(), content, "a file below the top of /job");
     const missing = await jobs.getJobFile({ id: submitted.id, path: "missing.txt" })
         .then(() => assert.fail("a missing file was answered"), (error: unknown) => error);
     assert.ok(missing instanceof ResponseError, String(missing));

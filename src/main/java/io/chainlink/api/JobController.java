@@ -166,17 +166,31 @@ public class JobController {
 
     @Operation(operationId = "getJobFile", summary = "One regular file of /job as the chain left it",
             description = "A directory or a link (never followed) answers 409, a problem whose entryType says what it is"
-                    + " and linkTarget where a link points.")
+                    + " and linkTarget where a link points. The path is a query parameter, which clients send with its"
+                    + " slashes (a path parameter's would be encoded, and %2F is refused before any mapping);"
+                    + " GET /api/v1/jobs/{id}/files/out/report.txt does the same for raw HTTP.")
     @ApiResponse(responseCode = "200", description = "The file's bytes",
             content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE, schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
     @ApiResponse(responseCode = "409", ref = OpenApiConfiguration.NOT_A_FILE)
-    @GetMapping("/{id}/files/{*path}")
+    @GetMapping("/{id}/file")
     public void jobFile(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id,
-                        @Parameter(description = "Relative to /job, e.g. out/report.txt", schema = @Schema(type = "string")) @PathVariable String path,
+                        @Parameter(description = "Relative to /job, e.g. out/report.txt", required = true) @RequestParam String path,
                         HttpServletResponse response) throws IOException {
+        sendFile(caller, id, path, response);
+    }
+
+    /** The same file by a path in the URL's path, for curl users: {@code /files/out/report.txt}. */
+    @Operation(hidden = true)
+    @GetMapping("/{id}/files/{*path}")
+    public void jobFileByPath(@Parameter(hidden = true) Caller caller, @PathVariable String id, @PathVariable String path,
+                              HttpServletResponse response) throws IOException {
+        sendFile(caller, id, path.startsWith("/") ? path.substring(1) : path, response);
+    }
+
+    private void sendFile(Caller caller, String id, String path, HttpServletResponse response) throws IOException {
         long internal = jobs.internalId(caller, id);
-        try (JobFiles.KeptFile file = files.openFile(internal, id, path.startsWith("/") ? path.substring(1) : path)) {
+        try (JobFiles.KeptFile file = files.openFile(internal, id, path)) {
             response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
             response.setContentLengthLong(file.size());
             file.content().transferTo(response.getOutputStream());

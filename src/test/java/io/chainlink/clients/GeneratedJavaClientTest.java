@@ -216,7 +216,8 @@ class GeneratedJavaClientTest extends EngineTest {
         UUID id = jobs.submitJob(new JobSubmission()
                 .files(List.of(new SubmittedFile().path("src/main.txt").content(Base64.getEncoder().encodeToString(content)).mode(0640)))
                 .stages(List.of(new StageRequest().image(IMAGE).user("1000").entrypoint(new Entrypoint(List.of(
-                        "sh", "-c", "cp /job/src/main.txt /job/copy.txt"))))), null).getId();
+                        "sh", "-c", "cp /job/src/main.txt /job/copy.txt")))))
+                .keepFiles(true), null).getId();
 
         Job ended = endOf(id);
         assertThat(ended.getStatus()).as(ended.getError()).isEqualTo(JobStatus.SUCCEEDED);
@@ -229,9 +230,8 @@ class GeneratedJavaClientTest extends EngineTest {
         assertThat(regularFiles(tar.toPath())).containsEntry("src/main.txt", "graded by Java\n")
                 .containsEntry("copy.txt", "graded by Java\n");
 
-        // At the top of /job: the generated client sends a path's "/" as %2F, which Tomcat refuses
-        // with 400 before the service sees it, so "src/main.txt" cannot be asked for this way.
         assertThat(Files.readAllBytes(jobs.getJobFile(id, "copy.txt").toPath())).isEqualTo(content);
+        assertThat(Files.readAllBytes(jobs.getJobFile(id, "src/main.txt").toPath())).as("below the top of /job").isEqualTo(content);
         ApiException missing = catchThrowableOfType(ApiException.class, () -> jobs.getJobFile(id, "missing.txt"));
         assertThat(missing.getCode()).isEqualTo(404);
     }

@@ -80,6 +80,8 @@ class JobFilesTest extends EngineTest {
         assertThat(file.statusCode()).isEqualTo(200);
         assertThat(new String(file.body(), StandardCharsets.UTF_8)).isEqualTo("hello\n");
         assertThat(file.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+        HttpResponse<byte[]> byQuery = getResponse("/api/v1/jobs/" + id + "/file?path=out/report.txt");
+        assertThat(new String(byQuery.body(), StandardCharsets.UTF_8)).as("the query form, which clients send").isEqualTo("hello\n");
         assertThat(getResponse("/api/v1/jobs/" + id + "/files/out/missing.txt").statusCode()).isEqualTo(404);
         assertThat(getResponse("/api/v1/jobs/" + id + "/files/out").statusCode()).isEqualTo(409);
     }
