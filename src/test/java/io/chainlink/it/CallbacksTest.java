@@ -185,6 +185,32 @@ class CallbacksTest extends EngineTest {
     }
 
     @Test
+    void eachJobOfABatchHasItsOwnCallbackAndOneRefusedRefusesTheBatch() {
+        String before = get("/api/v1/jobs").text();
+        String job = """
+                {"stages": [{"image": "IMAGE", "entrypoint": ["echo", "%s"]}], "callback": {"url": "%s", "secret": "%s"}}""";
+        Response refused = post("/api/v1/jobs/batch", chain("{\"jobs\": [" + job.formatted("a", RECEIVER.base() + "/hooks/batch-a", SECRET)
+                + ", " + job.formatted("b", RECEIVER.base() + "/elsewhere", SECRET) + "]}"));
+        assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+        assertThat(refused.body().get("errors").get(0).get("field").asString()).isEqualTo("jobs[1].callback.url");
+        assertThat(get("/api/v1/jobs").text()).as("nothing stored").isEqualTo(before);
+
+        Response queued = post("/api/v1/jobs/batch", chain("{\"jobs\": [" + job.formatted("a", RECEIVER.base() + "/hooks/batch-a", SECRET)
+                + ", {\"stages\": [{\"image\": \"IMAGE\", \"entrypoint\": [\"true\"]}]}"
+                + ", " + job.formatted("c", RECEIVER.base() + "/hooks/batch-c", SECRET) + "]}"));
+        assertThat(queued.status()).as(queued.text()).isEqualTo(202);
+        JsonNode jobs = queued.body().get("jobs");
+        assertThat(jobs.get(0).get("callback").get("state").asString()).isEqualTo("PENDING");
+        assertThat(jobs.get(1).get("callback").isNull()).as("a job of the batch without one").isTrue();
+        awaitCallback(jobs.get(0).get("id").asString(), "DELIVERED");
+        awaitCallback(jobs.get(2).get("id").asString(), "DELIVERED");
+        assertThat(JSON.readTree(RECEIVER.requests("/hooks/batch-a").get(0).body()).get("id").asString())
+                .isEqualTo(jobs.get(0).get("id").asString());
+        assertThat(JSON.readTree(RECEIVER.requests("/hooks/batch-c").get(0).body()).get("id").asString())
+                .isEqualTo(jobs.get(2).get("id").asString());
+    }
+
+    @Test
     void aMalformedCallbackIsABadRequestNamingItsField() {
         String before = get("/api/v1/jobs").text();
         String hooks = RECEIVER.base() + "/hooks/x";
