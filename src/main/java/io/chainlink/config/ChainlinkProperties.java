@@ -134,8 +134,9 @@ public record ChainlinkProperties(
      * Job callbacks: off until an operator names where they may go, since the service's POSTs
      * would otherwise reach whatever a client names, inside the operator's network too.
      *
-     * @param allowedUrls     URL prefixes a callback's URL must start with (same scheme, host and
-     *                        port; the path starting with the prefix's); empty: every callback is refused
+     * @param allowedUrls     URL prefixes a callback's URL must fall under, compared as parsed (same
+     *                        scheme, host and port; the path under the prefix's by whole segments);
+     *                        empty: every callback is refused
      * @param maxAttempts     most deliveries of one callback; then it is FAILED
      * @param retryDelay      the wait before the second delivery; doubled before each later one
      * @param maxRetryDelay   the longest wait between two deliveries
