@@ -10,7 +10,10 @@ CREATE TABLE callbacks (
     state           VARCHAR(16)   NOT NULL,
     attempts        INTEGER       NOT NULL DEFAULT 0,
     last_status     INTEGER,
+    -- Set once the job has ended: before that no delivery is due, and the look for due ones never
+    -- walks the callbacks of queued jobs (a deadline's flood of them).
+    job_ended       BOOLEAN       NOT NULL DEFAULT FALSE,
     next_attempt_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
--- The deliverer's look for due deliveries walks this index.
-CREATE INDEX callbacks_due ON callbacks (state, next_attempt_at);
+-- The deliverer's look for due deliveries walks this index: pending, of ended jobs, earliest first.
+CREATE INDEX callbacks_due ON callbacks (state, job_ended, next_attempt_at);

@@ -5,6 +5,7 @@ import io.chainlink.job.Job;
 import io.chainlink.job.Job.Callback.State;
 import io.chainlink.job.JobEvents;
 import io.chainlink.job.JobRepository;
+import io.chainlink.job.Signal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,7 +15,11 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -29,10 +34,11 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sends the callbacks of ended jobs, from the database: at start (what a stopped instance left),
- * when this instance settles a job ({@link JobEvents#settled()}), and every poll interval for
- * what another instance settled. One thread looks and claims; deliveries run on a pool of
- * chainlink.callbacks.threads, never on a worker's thread, so a slow receiver delays no job.
+ * Sends the callbacks of ended jobs, from the database. A callback becomes due when its job ends:
+ * by its id when the job ends here ({@link JobEvents#onEnded}), and by a sweep at start (what a
+ * stopped instance left) and every poll interval (what another instance ended). One thread looks
+ * and claims; deliveries run on a pool of chainlink.callbacks.threads, never on a worker's thread,
+ * so a slow receiver delays no job.
  */
 @Component
 class CallbackDeliverer implements SmartLifecycle {
@@ -44,10 +50,13 @@ class CallbackDeliverer implements SmartLifecycle {
     private static final Duration CLAIM_MARGIN = Duration.ofSeconds(30);
     /** How long a stop waits for deliveries under way to end. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /** Ends heard of and not yet looked at; past it the next sweep finds the rest. */
+    private static final int ENDED_BACKLOG = 10_000;
+    /** Job ids in one statement that makes their callbacks due. */
+    private static final int ARM_BATCH = 500;
 
     private final CallbackRepository callbacks;
     private final JobRepository jobs;
-    private final JobEvents events;
     private final JsonMapper json;
     private final Clock clock;
     private final ChainlinkProperties.Callbacks settings;
@@ -58,17 +67,31 @@ class CallbackDeliverer implements SmartLifecycle {
     private HttpClient http;
     private Thread looker;
     private volatile boolean running;
+    /** Wakes the looker: a job ended here, or a stop. */
+    private final Signal wake = new Signal();
+    private final BlockingQueue<Long> ended = new ArrayBlockingQueue<>(ENDED_BACKLOG);
+    private volatile boolean endedMissed;
+    /** When the looker next sweeps for jobs ended elsewhere (System.nanoTime); the first look does. */
+    private long nextSweep;
 
     CallbackDeliverer(CallbackRepository callbacks, JobRepository jobs, JobEvents events, JsonMapper json, Clock clock,
                       ChainlinkProperties properties) {
         this.callbacks = callbacks;
         this.jobs = jobs;
-        this.events = events;
         this.json = json;
         this.clock = clock;
         this.settings = properties.callbacks();
         this.backoff = new Backoff(settings.retryDelay(), settings.maxRetryDelay());
         this.free = new Semaphore(settings.threads());
+        events.onEnded(this::jobEnded);
+    }
+
+    /** On the thread that ended the job: hands the id on, nothing more. */
+    private void jobEnded(long job) {
+        if (!ended.offer(job)) {
+            endedMissed = true;
+        }
+        wake.fire();
     }
 
     @Override
@@ -80,6 +103,7 @@ class CallbackDeliverer implements SmartLifecycle {
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).executor(httpThreads).build();
         running = true;
+        nextSweep = System.nanoTime();
         looker = new Thread(this::look, "chainlink-callbacks");
         looker.setDaemon(true);
         looker.start();
@@ -98,7 +122,7 @@ class CallbackDeliverer implements SmartLifecycle {
             return;
         }
         running = false;
-        events.settled().fire();
+        wake.fire();
         try {
             looker.join(STOP_GRACE.toMillis());
             senders.shutdown();
@@ -122,23 +146,49 @@ class CallbackDeliverer implements SmartLifecycle {
         while (true) {
             // The generation before running: a stop sets running, then fires, so either this sees
             // it stopped or the wait below returns at once.
-            long seen = events.settled().generation();
+            long seen = wake.generation();
             if (!running) {
                 return;
             }
             Duration wait;
             try {
+                armEnded();
                 claimDue();
                 wait = untilNextLook();
             } catch (RuntimeException e) { // the database away a moment: look again later
                 log.warn("could not look for due callbacks; trying again: {}", e.toString());
                 wait = settings.pollInterval();
             }
+            Duration untilSweep = Duration.ofNanos(Math.max(nextSweep - System.nanoTime(), 1_000_000));
             try {
-                events.settled().awaitAfter(seen, wait);
+                wake.awaitAfter(seen, untilSweep.compareTo(wait) < 0 ? untilSweep : wait);
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /** Makes due the callbacks of the jobs that ended here since the last look, and, when its time has come, sweeps for the others. */
+    private void armEnded() {
+        Instant now = clock.instant();
+        List<Long> batch = new ArrayList<>(ARM_BATCH);
+        while (ended.drainTo(batch, ARM_BATCH) > 0) {
+            try {
+                callbacks.arm(batch, now);
+            } catch (RuntimeException e) {
+                endedMissed = true; // the sweep finds them
+                throw e;
+            }
+            batch.clear();
+        }
+        if (endedMissed || System.nanoTime() - nextSweep >= 0) {
+            endedMissed = false;
+            nextSweep = System.nanoTime() + settings.pollInterval().toNanos();
+            List<Long> endedElsewhere;
+            do {
+                endedElsewhere = callbacks.endedUnarmed(ARM_BATCH);
+                callbacks.arm(endedElsewhere, now);
+            } while (endedElsewhere.size() == ARM_BATCH && running);
         }
     }
 

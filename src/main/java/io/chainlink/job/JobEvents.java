@@ -36,7 +36,8 @@ public class JobEvents {
         endListeners.forEach(listener -> listener.accept(job));
     }
 
-    void onEnded(LongConsumer listener) {
+    /** Has {@code listener} told the internal id of each job that ends here, on the thread that ended it. */
+    public void onEnded(LongConsumer listener) {
         endListeners.add(listener);
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Callbacks on the real schema (in-memory H2): due only once their job has ended, claimed by one sender, recorded by it. */
+/** Callbacks on the real schema (in-memory H2): due only once their job has ended and that is known, claimed by one sender, recorded by it. */
 class CallbackRepositoryTest {
 
     private static final Instant NOW = Instant.parse("2026-12-07T10:00:00Z");
@@ -39,6 +39,12 @@ class CallbackRepositoryTest {
                 .update();
     }
 
+    /** The job ends here: its callback is made due by the job's id. */
+    private void endHere(JobRepository.Ids job) {
+        end(job);
+        assertThat(callbacks.arm(List.of(job.internal()), NOW)).isEqualTo(1);
+    }
+
     private Job.Callback viewOf(JobRepository.Ids job) {
         return db.repository.find(job.internal()).orElseThrow().callback();
     }
@@ -51,15 +57,31 @@ class CallbackRepositoryTest {
         assertThat(callbacks.nextDue()).isEmpty();
 
         end(job);
+        assertThat(callbacks.due(NOW, 10)).as("ended, but not yet heard of").isEmpty();
+        assertThat(callbacks.arm(List.of(job.internal()), NOW)).isEqualTo(1);
         assertThat(callbacks.due(NOW, 10)).extracting(CallbackRepository.Due::publicJobId).containsExactly(job.external());
         assertThat(callbacks.due(NOW, 10).get(0).secret()).isEqualTo(CALLBACK.secret());
         assertThat(callbacks.nextDue()).contains(NOW);
+        assertThat(callbacks.arm(List.of(job.internal()), NOW.plusSeconds(9))).as("once").isZero();
+    }
+
+    @Test
+    void theSweepMakesDueTheCallbacksOfJobsEndedElsewhereAndOnlyThose() {
+        JobRepository.Ids endedElsewhere = jobWithCallback();
+        JobRepository.Ids queued = jobWithCallback();
+        end(endedElsewhere);
+
+        assertThat(callbacks.endedUnarmed(10)).containsExactly(endedElsewhere.internal());
+        callbacks.arm(callbacks.endedUnarmed(10), NOW);
+        assertThat(callbacks.due(NOW, 10)).extracting(CallbackRepository.Due::publicJobId).containsExactly(endedElsewhere.external());
+        assertThat(callbacks.endedUnarmed(10)).as("nothing more").isEmpty();
+        assertThat(viewOf(queued)).isEqualTo(new Job.Callback(State.PENDING, 0, null));
     }
 
     @Test
     void ofTwoSendersThatReadTheSameDeliveryOnlyOneClaimsIt() {
         JobRepository.Ids job = jobWithCallback();
-        end(job);
+        endHere(job);
         CallbackRepository.Due seenByOne = callbacks.due(NOW, 10).get(0);
         CallbackRepository.Due seenByOther = callbacks.due(NOW, 10).get(0);
         Instant until = NOW.plus(Duration.ofSeconds(45));
@@ -74,7 +96,7 @@ class CallbackRepositoryTest {
     @Test
     void aDeliveryIsRecordedOnlyByTheSenderOfItsAttempt() {
         JobRepository.Ids job = jobWithCallback();
-        end(job);
+        endHere(job);
         CallbackRepository.Due due = callbacks.due(NOW, 10).get(0);
         callbacks.claim(due, NOW, NOW.plusSeconds(45));
 
