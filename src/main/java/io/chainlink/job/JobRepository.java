@@ -331,7 +331,7 @@ public class JobRepository {
     }
 
     /** A stage that ran to its end, as chainlink's result list shows it; {@code state} is the engine's JSON. */
-    record EndedStage(int idx, boolean killed, StageStatus status, String state, boolean logs, String imageDigest) {
+    record EndedStage(int idx, boolean killed, StageStatus status, String state, boolean logs) {
 
         /** The run's own verdict (StageOutcome.succeeded), as JobLifecycle.endStage stored it. */
         boolean success() {
@@ -342,13 +342,12 @@ public class JobRepository {
     /** The stages of a job that ran, in order. */
     List<EndedStage> endedStages(long job) {
         return jdbc.sql("""
-                SELECT s.idx, s.killed, s.status, d.state, s.logs, s.image_digest
+                SELECT s.idx, s.killed, s.status, d.state, s.logs
                 FROM stages s JOIN stage_details d ON d.job_id = s.job_id AND d.idx = s.idx
                 WHERE s.job_id = :job AND d.state IS NOT NULL ORDER BY s.idx""")
                 .param("job", job)
                 .query((rs, n) -> new EndedStage(rs.getInt("idx"), rs.getBoolean("killed"),
-                        StageStatus.valueOf(rs.getString("status")), rs.getString("state"), rs.getBoolean("logs"),
-                        rs.getString("image_digest")))
+                        StageStatus.valueOf(rs.getString("status")), rs.getString("state"), rs.getBoolean("logs")))
                 .list();
     }
 

@@ -48,12 +48,6 @@ class ResultsWriter {
                     }
                 }
                 generator.writeEndObject();
-                generator.writeName("imageDigest"); // an addition: chainlink's keys are all above, unchanged
-                if (stage.imageDigest() == null) {
-                    generator.writeNull();
-                } else {
-                    generator.writeString(stage.imageDigest());
-                }
                 generator.writeEndObject();
             }
             generator.writeEndArray();

@@ -14,11 +14,9 @@ public record StageResult(
         boolean killed,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Not killed and exited 0")
         boolean success,
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Logs logs,
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
-                description = "Not chainlink's: what ran, as the job view's stage shows it (name@sha256:... or the image id sha256:...)",
-                example = "alpine@sha256:7df6db5aa61ae9480f52f0b3a06a140ab98d427f86d8d5de0bedab9b8df6b1c0")
-        String imageDigest) {
+        // Exactly chainlink's keys: a frontend's code that reads run()'s list reads this one
+        // unchanged. What ran (imageDigest) is on the job view's stages.
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Logs logs) {
 
     @Schema(description = "Each line prefixed with the engine's RFC 3339 timestamp")
     @JsonInclude(JsonInclude.Include.ALWAYS)
