@@ -2,6 +2,7 @@ package io.chainlink.api;
 
 import io.chainlink.auth.Caller;
 import io.chainlink.config.ChainlinkProperties;
+import io.chainlink.follow.LogFollowers;
 import io.chainlink.job.Job;
 import io.chainlink.job.JobService;
 import io.chainlink.job.JobWaits;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,9 +35,11 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
 @Tag(name = "jobs", description = "Queue chains of containers, follow them, read their results and logs, cancel them")
 @RestController
@@ -44,10 +48,12 @@ public class JobController {
 
     private final JobService jobs;
     private final ChainlinkProperties properties;
+    private final LogFollowers followers;
 
-    public JobController(JobService jobs, ChainlinkProperties properties) {
+    public JobController(JobService jobs, ChainlinkProperties properties, LogFollowers followers) {
         this.jobs = jobs;
         this.properties = properties;
+        this.followers = followers;
     }
 
     @Operation(operationId = "submitJob", summary = "Queue a chain; it runs later, on a worker",
@@ -155,20 +161,49 @@ public class JobController {
     }
 
     @Operation(operationId = "getStageLog",
-            summary = "One stream of one stage, as text: each line prefixed with the engine's RFC 3339 timestamp")
-    @ApiResponse(responseCode = "200", description = "The stream as stored",
-            content = @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")))
+            summary = "One stream of one stage, as text: each line prefixed with the engine's RFC 3339 timestamp",
+            description = "With follow=true, streams the log as the stage writes it and ends when the stage ends;"
+                    + " a stage not yet started is waited for, one that has ended gives its stored log. Output past the"
+                    + " first half of chainlink.log-limit comes when the stage ends, as stored. With Accept:"
+                    + " text/event-stream (and not text/plain) the follow is Server-Sent Events: one data: event a line, then an event end"
+                    + " whose data is the stage's status (or an event timeout after chainlink.follow.timeout).")
+    @ApiResponse(responseCode = "200", description = "The stream as stored, or as it is written (follow=true)",
+            content = {@Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string")),
+                    @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string",
+                            description = "follow=true only: data: <line> events, then event: end"))})
     @ApiResponse(responseCode = "404", ref = OpenApiConfiguration.NOT_FOUND)
+    @ApiResponse(responseCode = "503", description = "follow=true: this instance serves as many follows as it allows"
+            + " (chainlink.follow.max-followers); follow again later, or read the stored log without follow",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait before following again",
+                    schema = @Schema(type = "integer")),
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(ref = "#/components/schemas/Problem")))
     // Whatever Accept says, the answer is text (RFC 9110 12.5.1 lets a server disregard Accept): a
-    // generated client asks for JSON, the type its errors have, and would be answered 406.
+    // generated client asks for JSON, the type its errors have, and would be answered 406. Only a
+    // follow that asks for text/event-stream gets it.
     @GetMapping("/{id}/stages/{index}/logs/{stream}")
-    public void logs(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id, @PathVariable int index,
+    public ResponseEntity<ResponseBodyEmitter> logs(@Parameter(hidden = true) Caller caller, @Parameter(description = "The job's id", schema = @Schema(type = "string", format = "uuid")) @PathVariable String id, @PathVariable int index,
                      @Parameter(schema = @Schema(allowableValues = {"stdout", "stderr"})) @PathVariable String stream,
+                     @Parameter(description = "Stream the log as the stage writes it, until the stage ends")
+                     @RequestParam(defaultValue = "false") boolean follow,
+                     @Parameter(hidden = true) @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                      HttpServletResponse response) throws IOException {
         LogStream which = LogStream.of(stream);
+        if (follow) {
+            // A generated client accepts every type the document names: text/plain wins for it.
+            boolean events = accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE)
+                    && !accept.contains(MediaType.TEXT_PLAIN_VALUE);
+            ResponseBodyEmitter emitter = followers.follow(caller, id, index, which, events)
+                    .orElseThrow(() -> new LogsNotKeptException(id, index));
+            return ResponseEntity.ok()
+                    .contentType(events ? MediaType.TEXT_EVENT_STREAM : MediaType.parseMediaType(MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8"))
+                    .header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                    .body(emitter);
+        }
         response.setContentType(MediaType.TEXT_PLAIN_VALUE + ";charset=UTF-8");
         if (!jobs.copyLog(caller, id, index, which, response.getOutputStream())) {
             throw new LogsNotKeptException(id, index);
         }
+        return null; // answered: the log is written
     }
 }

@@ -4,6 +4,7 @@ import io.chainlink.auth.ForbiddenException;
 import io.chainlink.job.QuotaExceededException;
 import io.chainlink.job.JobAlreadyEndedException;
 import io.chainlink.job.JobNotFoundException;
+import io.chainlink.follow.TooManyFollowersException;
 import io.chainlink.job.QueueFullException;
 import io.chainlink.job.UnknownPageStartException;
 import io.chainlink.policy.PolicyViolationException;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -93,6 +95,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return comeBack(HttpStatus.SERVICE_UNAVAILABLE, 1, e.getMessage());
     }
 
+    @ExceptionHandler(TooManyFollowersException.class)
+    ResponseEntity<ProblemDetail> tooManyFollowers(TooManyFollowersException e) {
+        return comeBack(HttpStatus.SERVICE_UNAVAILABLE, 5, e.getMessage());
+    }
+
     /** A refusal that passes: the problem, with how many seconds to wait before trying again. */
     private static ResponseEntity<ProblemDetail> comeBack(HttpStatus status, int seconds, String detail) {
         return ResponseEntity.status(status).header(HttpHeaders.RETRY_AFTER, Integer.toString(seconds))
@@ -126,10 +133,23 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(badSubmission(problems));
     }
 
-    /** {@code limit=0}, {@code wait=61}: a query parameter out of its bounds, named. */
+    /**
+     * {@code limit=0}, {@code wait=61}: a query parameter out of its bounds, named. A method with
+     * bounded parameters has its body validated here too ({@code POST /jobs?wait=}): a body's
+     * errors name its fields, as {@link #handleMethodArgumentNotValid} does.
+     */
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> body = e.getParameterValidationResults().stream()
+                .filter(result -> result instanceof ParameterErrors)
+                .flatMap(result -> ((ParameterErrors) result).getFieldErrors().stream())
+                .map(error -> new FieldProblem(error.getField(), error.getDefaultMessage()))
+                .sorted(Comparator.comparing(FieldProblem::field))
+                .toList();
+        if (!body.isEmpty()) {
+            return ResponseEntity.badRequest().body(badSubmission(body));
+        }
         List<FieldProblem> problems = e.getParameterValidationResults().stream()
                 .flatMap(result -> result.getResolvableErrors().stream()
                         .map(error -> new FieldProblem(result.getMethodParameter().getParameterName(),

@@ -181,6 +181,28 @@ public class JobRepository {
                 .update();
     }
 
+    /**
+     * Replaces a stored chunk with a longer version of itself: the head's last chunk, stored
+     * before it filled so that a follower sees output a stage wrote and then went quiet on.
+     */
+    public void replaceLogChunk(long job, int idx, LogStream stream, int seq, byte[] data) {
+        jdbc.sql("UPDATE stage_logs SET data = :data WHERE job_id = :job AND idx = :idx AND stream = :stream AND seq = :seq")
+                .param("data", data).param("job", job).param("idx", idx).param("stream", stream.key()).param("seq", seq)
+                .update();
+    }
+
+    /** Where a stage stands, for a follower of its log: its status, and whether its logs are kept. */
+    public record StageState(StageStatus status, boolean logs) {
+    }
+
+    /** One small read, not the whole job: a follower asks it every time it looks. */
+    public Optional<StageState> stageState(long job, int idx) {
+        return jdbc.sql("SELECT status, logs FROM stages WHERE job_id = :job AND idx = :idx")
+                .param("job", job).param("idx", idx)
+                .query((rs, n) -> new StageState(StageStatus.valueOf(rs.getString("status")), rs.getBoolean("logs")))
+                .optional();
+    }
+
     /** Writes a stored stream to {@code out} chunk by chunk; false if the stage's logs were not kept. */
     public boolean copyLog(long job, int idx, LogStream stream, OutputStream out) {
         Boolean kept = jdbc.sql("SELECT logs FROM stages WHERE job_id = :job AND idx = :idx")

@@ -20,14 +20,27 @@ import java.util.function.LongSupplier;
  * small and the limit is the operator's), for a write and a delete per chunk of a flood. A write
  * that alone fills the tail replaces it without storing what it pushes out, so a small limit
  * costs no database writes at all while the stage runs.
+ *
+ * <p>For followers ({@link LiveLogs}), the head's last chunk is also stored before it fills, when
+ * the stage has gone quiet on it, and then replaced as it grows: a follower never sees a stored
+ * byte change, only chunks grow. The tail is not stored that way: it is not final until closing,
+ * so a follower reads it then. Writes, closing and that store take the writer's lock: the
+ * engine's reading thread may wait for one such store a second, never for a follower.
  */
 public final class StageLogWriter extends OutputStream implements StageOutput {
 
-    static final int CHUNK_BYTES = 64 * 1024;
+    /**
+     * The most a stored chunk holds. While the stream is open, a stored chunk this long is whole and
+     * the next one follows it, and a shorter one is the last so far and may grow; once it is closed,
+     * any chunk may be shorter (the cut line, the trimmed tail).
+     */
+    public static final int CHUNK_BYTES = 64 * 1024;
     /** How long output a client can read may stay only in memory: a kill -9 loses at most this much of it. */
     static final long FLUSH_NANOS = 1_000_000_000L;
     /** Where tail chunks are numbered from until closing: past any head (2^30 chunks is 64 TiB). */
     static final int TAIL_SEQ = 1 << 30;
+    /** How often, at most, the head's unfilled chunk is stored for followers: a row rewritten once a second. */
+    static final long PARTIAL_NANOS = 1_000_000_000L;
 
     private final JobRepository repository;
     private final long job;
@@ -55,14 +68,28 @@ public final class StageLogWriter extends OutputStream implements StageOutput {
     private final LongSupplier nanoTime;
     private long flushed;
     private boolean everFlushed;
+    /** Null: no one follows this stream (a test's writer). */
+    private final LiveLogs live;
+    /** Bytes of the head's unfilled chunk already stored, as row headChunks; 0: it has no row yet. */
+    private int partialStored;
+    private long partialAt;
+    private boolean everPartial;
 
-    public StageLogWriter(JobRepository repository, Durability durability, long job, int stage, LogStream stream, long limit) {
-        this(repository, durability, job, stage, stream, limit, System::nanoTime);
+    /** A stream whose output followers in this process see as it comes ({@code live}). */
+    public StageLogWriter(JobRepository repository, Durability durability, LiveLogs live, long job, int stage, LogStream stream,
+                          long limit) {
+        this(repository, durability, live, job, stage, stream, limit, System::nanoTime);
     }
 
-    /** With the clock the flushes are timed by: a test's own. */
+    /** With the clock the flushes are timed by: a test's own; no partial chunk is stored but by {@link #storePartial()}. */
     StageLogWriter(JobRepository repository, Durability durability, long job, int stage, LogStream stream, long limit,
                    LongSupplier nanoTime) {
+        this(repository, durability, null, job, stage, stream, limit, nanoTime);
+    }
+
+    StageLogWriter(JobRepository repository, Durability durability, LiveLogs live, long job, int stage, LogStream stream,
+                   long limit, LongSupplier nanoTime) {
+        this.live = live;
         this.repository = repository;
         this.durability = durability;
         this.nanoTime = nanoTime;
@@ -71,15 +98,18 @@ public final class StageLogWriter extends OutputStream implements StageOutput {
         this.stream = stream;
         this.headLimit = limit / 2;
         this.tailLimit = limit - headLimit;
+        if (live != null) {
+            live.opened(this);
+        }
     }
 
     @Override
-    public void write(int b) {
+    public synchronized void write(int b) {
         write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
-    public void write(byte[] bytes, int offset, int length) {
+    public synchronized void write(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         if (length == 0) {
             return;
@@ -91,8 +121,7 @@ public final class StageLogWriter extends OutputStream implements StageOutput {
             for (int done = 0; done < n; ) {
                 done += buffer(bytes, offset + done, n - done);
                 if (filled == chunk.length || head + done == headLimit) {
-                    repository.appendLog(job, stage, stream, headChunks++, Arrays.copyOf(chunk, filled));
-                    filled = 0;
+                    storeHeadChunk();
                     flushNowAndThen();
                 }
             }
@@ -134,6 +163,52 @@ public final class StageLogWriter extends OutputStream implements StageOutput {
         System.arraycopy(bytes, offset, chunk, filled, n);
         filled += n;
         return n;
+    }
+
+    /** Stores the head's chunk as it stands and starts the next: a row of its own, or its partial row replaced. */
+    private void storeHeadChunk() {
+        byte[] data = Arrays.copyOf(chunk, filled);
+        if (partialStored > 0) {
+            repository.replaceLogChunk(job, stage, stream, headChunks, data);
+        } else {
+            repository.appendLog(job, stage, stream, headChunks, data);
+        }
+        headChunks++;
+        filled = 0;
+        partialStored = 0;
+        changed();
+    }
+
+    /**
+     * Stores the head's unfilled chunk, if it holds bytes not stored yet and none was stored so
+     * in the last {@link #PARTIAL_NANOS}: for followers, who would otherwise wait for 64 KiB or
+     * the stage's end. Not written to the store's file ({@link Durability}): that stays as it was.
+     */
+    synchronized void storePartial() {
+        // Past the head the buffer holds tail bytes, which followers read once the stream is closed.
+        if (closed || head >= headLimit || filled == partialStored) {
+            return;
+        }
+        long now = nanoTime.getAsLong();
+        if (everPartial && now - partialAt < PARTIAL_NANOS) {
+            return;
+        }
+        byte[] data = Arrays.copyOf(chunk, filled);
+        if (partialStored > 0) {
+            repository.replaceLogChunk(job, stage, stream, headChunks, data);
+        } else {
+            repository.appendLog(job, stage, stream, headChunks, data);
+        }
+        partialStored = filled;
+        partialAt = now;
+        everPartial = true;
+        changed();
+    }
+
+    private void changed() {
+        if (live != null) {
+            live.changed().fire();
+        }
     }
 
     private void storeTailChunk() {
@@ -182,15 +257,24 @@ public final class StageLogWriter extends OutputStream implements StageOutput {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        try {
+            end();
+        } finally {
+            if (live != null) {
+                live.closed(this);
+            }
+        }
+    }
+
+    private void end() {
         if (filled > 0) {
             if (head < headLimit) {
-                repository.appendLog(job, stage, stream, headChunks++, Arrays.copyOf(chunk, filled));
-                filled = 0;
+                storeHeadChunk();
             } else {
                 storeTailChunk();
             }

@@ -15,6 +15,7 @@ import io.chainlink.job.JobLifecycle.ClaimedJob;
 import io.chainlink.job.JobLifecycle.StageEnd;
 import io.chainlink.job.JobRepository;
 import io.chainlink.job.JobStatus;
+import io.chainlink.job.LiveLogs;
 import io.chainlink.job.LogStream;
 import io.chainlink.job.StageLogWriter;
 import io.chainlink.job.StageTimings;
@@ -60,6 +61,7 @@ public class ChainRunner implements AutoCloseable {
     private final JobRepository repository;
     private final Durability durability;
     private final JobEvents events;
+    private final LiveLogs live;
     private final InterruptionPolicy interruption;
     private final Instance instance;
     private final Clock clock;
@@ -69,14 +71,15 @@ public class ChainRunner implements AutoCloseable {
     private final ExecutorService ahead;
 
     public ChainRunner(ContainerEngine engine, EngineAvailability availability, JobLifecycle lifecycle,
-                       JobRepository repository, Durability durability, JobEvents events, InterruptionPolicy interruption, Instance instance,
-                       Clock clock, ChainlinkProperties properties, ChainlinkMetrics metrics) {
+                       JobRepository repository, Durability durability, JobEvents events, LiveLogs live, InterruptionPolicy interruption,
+                       Instance instance, Clock clock, ChainlinkProperties properties, ChainlinkMetrics metrics) {
         this.engine = engine;
         this.availability = availability;
         this.lifecycle = lifecycle;
         this.repository = repository;
         this.durability = durability;
         this.events = events;
+        this.live = live;
         this.interruption = interruption;
         this.instance = instance;
         this.clock = clock;
@@ -336,8 +339,8 @@ public class ChainRunner implements AutoCloseable {
         }
         StageOutcome outcome;
         long stopped;
-        var stdout = new StageLogWriter(repository, durability, job.id(), index, LogStream.STDOUT, logLimit);
-        var stderr = new StageLogWriter(repository, durability, job.id(), index, LogStream.STDERR, logLimit);
+        var stdout = new StageLogWriter(repository, durability, live, job.id(), index, LogStream.STDOUT, logLimit);
+        var stderr = new StageLogWriter(repository, durability, live, job.id(), index, LogStream.STDERR, logLimit);
         try (stdout; stderr) {
             outcome = engine.await(container, spec, stdout, stderr);
             stopped = System.nanoTime() - outcome.collecting().toNanos();
@@ -356,6 +359,7 @@ public class ChainRunner implements AutoCloseable {
                 Duration.ofNanos(stopped - running), since(stopped));
         StageEnd end = new StageEnd(status, outcome.exitCode(), outcome.killed(), outcome.state(), clock.instant(), timings);
         if (lifecycle.endStage(job.id(), index, end)) {
+            live.changed().fire(); // its followers end now, not at their next poll
             metrics.stageEnded(status, Duration.between(started, end.finishedAt()), timings);
         } else {
             log.warn("job {} stage {} was no longer running when it ended {}; left as it was", job.publicId(), index, status);

@@ -90,11 +90,21 @@ class GeneratedJavaClientTest extends EngineTest {
         assertThat(results.get(1).getSuccess()).isTrue();
         assertThat(results.get(1).getLogs().getStdout()).as("a stage with logs: false keeps none").isNull();
 
-        assertThat(jobs.getStageLog(submitted.getId(), 0, "stdout")).matches("\\S+ hello from Java\n");
+        assertThat(jobs.getStageLog(submitted.getId(), 0, "stdout", null)).matches("\\S+ hello from Java\n");
 
         Job listed = jobs.listJobs(null, JobStatus.SUCCEEDED, 500, null).getJobs().stream()
                 .filter(job -> job.getId().equals(submitted.getId())).findFirst().orElseThrow();
         assertThat(listed.getStages()).as("lists leave the stages out").isNull();
+    }
+
+    @Test
+    void followingAStageLogReadsItToTheStagesEnd() throws ApiException {
+        UUID id = jobs.submitJob(new JobSubmission().stages(List.of(
+                new StageRequest().image(IMAGE).entrypoint(new Entrypoint("sh -c 'sleep 1; echo followed'")))), null).getId();
+
+        // Answered once the stage has ended: the whole log as it was written, in one string.
+        assertThat(jobs.getStageLog(id, 0, "stdout", true)).matches("\\S+ followed\n");
+        assertThat(jobs.getJob(id, 0).getStages().get(0).getStatus()).isEqualTo(StageStatus.SUCCEEDED);
     }
 
     @Test

@@ -103,7 +103,8 @@ class ApiDocumentTest extends EngineTest {
         assertThat(schemas.at("/ContainerState/type").asString()).isEqualTo("object");
         assertThat(schemas.at("/Logs/properties/stdout/type").toString()).isEqualTo("[\"string\",\"null\"]");
         assertThat(schemas.at("/Logs/required").toString()).contains("stdout", "stderr");
-        assertThat(operations(docs).get("getStageLog").at("/responses/200/content").propertyNames()).containsExactly("text/plain");
+        assertThat(operations(docs).get("getStageLog").at("/responses/200/content").propertyNames())
+                .containsExactly("text/plain", "text/event-stream");
     }
 
     private JsonNode document() {

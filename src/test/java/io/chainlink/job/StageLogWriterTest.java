@@ -50,6 +50,16 @@ class StageLogWriterTest {
         }
 
         @Override
+        public void replaceLogChunk(long job, int idx, LogStream stream, int seq, byte[] data) {
+            assertThat(rows).as("replaced chunk").containsKey(seq);
+            // A follower has read the stored bytes: a replacement may only add to them.
+            assertThat(data).as("chunk " + seq + " only grows").startsWith(rows.get(seq));
+            assertThat(data.length).isBetween(1, CHUNK);
+            rows.put(seq, data.clone());
+            statements.add("replace " + seq);
+        }
+
+        @Override
         public void deleteLogChunk(long job, int idx, LogStream stream, int seq) {
             assertThat(rows.remove(seq)).as("deleted chunk " + seq).isNotNull();
             statements.add("delete " + seq);
@@ -224,6 +234,48 @@ class StageLogWriterTest {
         now.addAndGet(1);
         writer.write(pattern(CHUNK), 0, CHUNK);
         assertThat(flushes).as("a second after it").isEqualTo(2);
+    }
+
+    @Test
+    void theHeadsUnfilledChunkIsStoredForFollowersAtOnceThenAtMostEverySecondAndOnlyGrows() throws IOException {
+        AtomicLong now = new AtomicLong(5_000_000_000L);
+        StageLogWriter writer = new StageLogWriter(repository, durability, JOB, STAGE, LogStream.STDOUT, 4 * CHUNK, now::get);
+        writer.write(bytes("first\n"));
+        writer.storePartial();
+        assertThat(stored()).as("a line, then quiet: stored without waiting for a whole chunk").isEqualTo("first\n");
+
+        writer.write(bytes("second\n"));
+        now.addAndGet(StageLogWriter.PARTIAL_NANOS - 1);
+        writer.storePartial();
+        assertThat(stored()).as("within a second of the last").isEqualTo("first\n");
+        now.addAndGet(1);
+        writer.storePartial();
+        writer.storePartial(); // nothing new: no write
+        assertThat(stored()).isEqualTo("first\nsecond\n");
+        assertThat(statements).containsExactly("insert 0", "replace 0");
+        assertThat(flushes).as("for followers, not for a kill -9: the file is written as before").isZero();
+
+        byte[] rest = pattern(CHUNK + 10);
+        writer.write(rest);
+        writer.close();
+        writer.storePartial(); // closed: nothing
+        assertThat(statements).containsExactly("insert 0", "replace 0", "replace 0", "insert 1");
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.writeBytes(bytes("first\nsecond\n"));
+        expected.writeBytes(rest);
+        assertThat(storedBytes()).isEqualTo(expected.toByteArray());
+    }
+
+    @Test
+    void pastTheHeadNothingIsStoredBeforeClosingAndTheCutIsAsWithoutFollowers() throws IOException {
+        StageLogWriter writer = writer(10);
+
+        writer.write(bytes("0123456789ABCDE"));
+        writer.storePartial();
+        assertThat(stored()).as("the tail is not final until closing").isEqualTo("01234");
+        writer.close();
+
+        assertThat(stored()).isEqualTo("01234\n[chainlink] output cut: 5 bytes dropped between the first 5 and the last 5 bytes\nABCDE");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.chainlink.job.Job;
 import io.chainlink.job.JobEvents;
 import io.chainlink.job.JobLifecycle.ClaimedJob;
 import io.chainlink.job.JobStatus;
+import io.chainlink.job.LiveLogs;
 import io.chainlink.metrics.ChainlinkMetrics;
 import io.chainlink.stage.PullPolicy;
 import io.chainlink.stage.StageSpec;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,13 +54,19 @@ class ChainRunnerTest {
             new EngineCalls(properties));
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final LiveLogs live = new LiveLogs();
+
+    @AfterEach
+    void stopLiveLogs() {
+        live.close();
+    }
 
     private ChainRunner runner() {
         return runner(engine, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private ChainRunner runner(FakeEngine engine, Clock clock) {
-        return new ChainRunner(engine, availability, db.lifecycle, db.repository, db.durability, new JobEvents(),
+        return new ChainRunner(engine, availability, db.lifecycle, db.repository, db.durability, new JobEvents(), live,
                 new InterruptionPolicy(properties), new Instance(properties), clock, properties, new ChainlinkMetrics(meters));
     }
 
