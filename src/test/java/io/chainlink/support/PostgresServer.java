@@ -52,15 +52,19 @@ public final class PostgresServer implements AutoCloseable {
         try {
             server.asOwner(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
                     "--auth=trust", "-E", "UTF8", "--no-sync"));
-            // fsync off: these tests restart the service, never the database or the machine.
-            server.asOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60",
-                    "-l", dir.resolve("server.log").toString(),
-                    "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir + " -c fsync=off", "start"));
+            server.serverStart();
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
         return server;
+    }
+
+    private void serverStart() throws IOException, InterruptedException {
+        // fsync off: these tests restart the service and the server, never the machine.
+        asOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "60",
+                "-l", dir.resolve("server.log").toString(),
+                "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir + " -c fsync=off", "start"));
     }
 
     /** A new, empty database on this server; its JDBC URL. */
@@ -85,12 +89,29 @@ public final class PostgresServer implements AutoCloseable {
                 "--spring.datasource.password=" + PASSWORD);
     }
 
+    /**
+     * Stops the server as a crash of the database would look to its clients (every session cut),
+     * and starts it again on the same port and data: what the service must ride out.
+     */
+    public void restart() throws IOException, InterruptedException {
+        stop("fast");
+        serverStart();
+    }
+
+    /**
+     * Stops once its clients have gone (a "smart" stop: at JVM exit the services' contexts close
+     * their pools meanwhile, where a fast stop cut them and their last writes waited out the
+     * pool's timeout), cut short after 20 s; then removes its files.
+     */
     @Override
     public void close() {
         try {
             if (Files.exists(dir.resolve("data").resolve("postmaster.pid"))) {
-                asOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
-                        "-w", "-t", "60", "-m", "fast", "stop"));
+                try {
+                    stop("smart");
+                } catch (IOException e) {
+                    stop("fast");
+                }
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("the test's PostgreSQL did not stop: " + e.getMessage());
@@ -103,6 +124,11 @@ public final class PostgresServer implements AutoCloseable {
                 System.err.println("could not remove " + dir + ": " + e.getMessage());
             }
         }
+    }
+
+    private void stop(String mode) throws IOException, InterruptedException {
+        asOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
+                "-w", "-t", "smart".equals(mode) ? "20" : "60", "-m", mode, "stop"));
     }
 
     private static Path binaries() {
