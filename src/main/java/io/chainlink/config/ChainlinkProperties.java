@@ -50,6 +50,10 @@ import org.springframework.validation.annotation.Validated;
  * @param containment   what every stage's container gets whatever it asks (a pids limit, no new privileges, a CPU weight)
  * @param maxWaiters    most clients waiting at once for jobs to end ({@code ?wait=}), held without a
  *                      thread each; past it a wait answers at once
+ * @param role          {@code all}: serves the API and runs jobs; {@code api}: serves the API and runs no jobs
+ *                      (no workers, no recovery, no engine sweeps), so the API tier and the worker tier scale
+ *                      apart; {@code worker}: runs jobs, and serves the API too (its health and metrics are
+ *                      there, and a load balancer, not the service, decides who sends it requests)
  * @param maxStages     no longer read: the rule moved to {@code chainlink.policy.max-stages}; set, it stops
  *                      the start, so that an operator's bound is not dropped in silence
  */
@@ -80,6 +84,7 @@ public record ChainlinkProperties(
         @DefaultValue @Valid StagePolicy policy,
         @DefaultValue @Valid Containment containment,
         @DefaultValue("1000") @Min(0) @Max(100000) int maxWaiters,
+        @DefaultValue("all") InstanceRole role,
         @Deprecated Integer maxStages) {
 
     public ChainlinkProperties {
@@ -113,6 +118,21 @@ public record ChainlinkProperties(
     public StagePolicy policyFor(String tenant) {
         return clients.stream().filter(c -> c.name().equals(tenant) && c.policy() != null)
                 .map(Client::policy).findFirst().orElse(policy);
+    }
+
+    /** The workers this instance runs: {@code workers}, none for an {@code api} instance. */
+    public int jobWorkers() {
+        return role == InstanceRole.API ? 0 : workers;
+    }
+
+    /** What an instance does among several on one database ({@code chainlink.role}). */
+    public enum InstanceRole {
+        /** Serves the API and runs jobs: one instance alone, or each of several alike. */
+        ALL,
+        /** Serves the API only: no workers, no recovery, no sweeps of the engine. */
+        API,
+        /** Runs jobs; serves the API as well, for its health and metrics and whoever is sent to it. */
+        WORKER
     }
 
     /** Whether the API asks who calls it. */

@@ -24,6 +24,10 @@ public record Job(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, description = "Why the chain could not run (status ERROR)",
                 example = "image 127.0.0.1:5000/team/grader:2 could not be pulled: manifest unknown")
         String error,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, example = "grader-3-5f1c2a9e",
+                description = "The instance of the service that runs it, or ran it last (chainlink.instance-id);"
+                        + " null while it waits for its first run or to run again")
+        String instance,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
                 description = "One entry per submitted stage, in order; null in the list of jobs")
         List<Stage> stages) {
@@ -60,11 +64,11 @@ public record Job(
     }
 
     public Job withStages(List<Stage> stages) {
-        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, stages);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, instance, stages);
     }
 
     /** The job without its stages, as lists show it. */
     public Job summary() {
-        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, null);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, instance, null);
     }
 }

@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class JobRepository {
 
     /** What {@link #job} reads, in its order. */
-    private static final String JOB_COLUMNS = "public_id, tenant, status, attempt, created_at, started_at, finished_at, error";
+    private static final String JOB_COLUMNS = "public_id, tenant, status, attempt, created_at, started_at, finished_at, error, owner";
     private static final int JOB_COLUMN_COUNT = JOB_COLUMNS.split(",").length;
     /** What {@link #stage} reads, in its order, after the job's columns. */
     private static final String STAGE_COLUMNS = """
@@ -302,7 +302,7 @@ public class JobRepository {
 
     private static Job job(Columns row, List<Job.Stage> stages) throws SQLException {
         return new Job(row.string(), row.string(), JobStatus.valueOf(row.string()), row.integer(),
-                row.instant(), row.instant(), row.instant(), row.string(), stages);
+                row.instant(), row.instant(), row.instant(), row.string(), row.string(), stages);
     }
 
     /** Null for the job's row of a job without stages (the LEFT JOIN's empty side). */

@@ -105,7 +105,7 @@ public class JobService implements AutoCloseable {
         for (int i = 0; i < stages.size(); i++) {
             pending.add(new Job.Stage(i, stages.get(i).image(), StageStatus.PENDING, null, false, null, null));
         }
-        return new Job(ids.external(), caller.tenant(), JobStatus.QUEUED, 0, now, null, null, null, pending);
+        return new Job(ids.external(), caller.tenant(), JobStatus.QUEUED, 0, now, null, null, null, null, pending);
     }
 
     /**

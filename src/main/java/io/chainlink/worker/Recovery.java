@@ -50,7 +50,7 @@ public class Recovery implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        if (properties.workers() == 0) {
+        if (properties.jobWorkers() == 0) {
             return; // the instances that run jobs keep the engine clean
         }
         thread = new Thread(this::loop, "chainlink-recovery");
