@@ -97,7 +97,7 @@ public class JobService implements AutoCloseable {
         JobRepository.Ids ids = submissions.store(caller.tenant(), stages, now);
         queue.added();
         metrics.jobSubmitted();
-        events.queued().fire();
+        events.queuedHere();
         try (var context = MDC.putCloseable("job", ids.external())) {
             log.debug("job {} queued with {} stages", ids.external(), stages.size());
         }

@@ -184,9 +184,10 @@ public class WorkerPool implements SmartLifecycle {
         }
     }
 
+    /** After a failure (the database away): at most a second, however long the poll interval, so that it carries on soon after. */
     private void sleep() {
         try {
-            Thread.sleep(properties.pollInterval().toMillis());
+            Thread.sleep(Math.min(1000, properties.pollInterval().toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
