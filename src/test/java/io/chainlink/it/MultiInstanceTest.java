@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  * through all three run exactly once each (the engine's start events, by job) and spread over the
  * instances; then one instance is killed (SIGKILL) while it runs jobs and PostgreSQL restarts
  * under the others: they reconnect, settle the dead one's jobs once its lease ran out, and leave
- * nothing non-terminal and nothing on the engine.
+ * nothing non-terminal and nothing on the engine. Last, an {@code api} instance and a {@code worker}
+ * instance do a whole job between them.
  */
 class MultiInstanceTest {
 
@@ -40,9 +41,9 @@ class MultiInstanceTest {
             String url = server.createDatabase();
             List<ServiceProcess> services = new ArrayList<>();
             try (var engine = new EngineConnection(TestProperties.of(Map.of()))) {
-                for (String name : List.of("one", "two", "three")) {
-                    services.add(start(data, url, name));
-                }
+                services.add(start(data, url, "one", "all"));
+                services.add(start(data, url, "two", "worker")); // runs jobs, and serves the API too
+                services.add(start(data, url, "three", "all"));
                 String store = storeOf(url);
                 List<ServiceApi> apis = services.stream().map(ServiceProcess::api).toList();
                 try (var starts = EngineStarts.follow(engine.client(), store, 0)) {
@@ -85,6 +86,18 @@ class MultiInstanceTest {
                         .as("the survivors' own jobs ran on").isNotEmpty();
                 Awaitility.await("nothing of the store left on the engine").atMost(Duration.ofSeconds(60))
                         .until(() -> leftovers(engine, store), List::isEmpty);
+
+                // An api instance and a worker instance do a whole job between them.
+                services.get(0).close();
+                ServiceProcess front = start(data, url, "front", "api");
+                services.add(front);
+                String id = front.api().submit("""
+                        {"stages": [{"image": "IMAGE", "entrypoint": ["sh", "-c", "echo 6 > /job/n"]},
+                                    {"image": "IMAGE", "entrypoint": ["cat", "/job/n"]}]}""");
+                JsonNode job = awaitEnded(front.api(), List.of(id), Duration.ofSeconds(60)).get(id);
+                assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+                assertThat(job.get("instance").asString()).isEqualTo("two");
+                assertThat(front.api().results(id).get(1).get("logs").get("stdout").asString()).endsWith(" 6\n");
             } finally {
                 services.forEach(ServiceProcess::close);
             }
@@ -132,9 +145,10 @@ class MultiInstanceTest {
         }
     }
 
-    private static ServiceProcess start(Path data, String url, String name) {
+    private static ServiceProcess start(Path data, String url, String name, String role) {
         List<String> arguments = new ArrayList<>(PostgresServer.arguments(url));
-        arguments.addAll(List.of("--chainlink.instance-id=" + name, "--chainlink.workers=4", "--chainlink.lease=" + LEASE,
+        arguments.addAll(List.of("--chainlink.instance-id=" + name, "--chainlink.role=" + role, "--chainlink.workers=4",
+                "--chainlink.lease=" + LEASE,
                 "--chainlink.poll-interval=1s"));
         return ServiceProcess.start(data, name, arguments.toArray(String[]::new));
     }
