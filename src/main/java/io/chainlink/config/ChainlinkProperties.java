@@ -54,6 +54,10 @@ import org.springframework.validation.annotation.Validated;
  * @param files         a job's files in and out of {@code /job}: how much of /job is kept, how large an upload may be
  * @param batch         bounds of {@code POST /api/v1/jobs/batch}
  * @param callbacks     where job callbacks may go, and how they are retried; none may go anywhere by default
+ * @param role          {@code all}: serves the API and runs jobs; {@code api}: serves the API and runs no jobs
+ *                      (no workers, no recovery, no engine sweeps), so the API tier and the worker tier scale
+ *                      apart; {@code worker}: runs jobs, and serves the API too (its health and metrics are
+ *                      there, and a load balancer, not the service, decides who sends it requests)
  * @param maxStages     no longer read: the rule moved to {@code chainlink.policy.max-stages}; set, it stops
  *                      the start, so that an operator's bound is not dropped in silence
  */
@@ -87,6 +91,7 @@ public record ChainlinkProperties(
         @DefaultValue @Valid FileLimits files,
         @DefaultValue @Valid Batch batch,
         @DefaultValue @Valid Callbacks callbacks,
+        @DefaultValue("all") InstanceRole role,
         @Deprecated Integer maxStages) {
 
     public ChainlinkProperties {
@@ -163,6 +168,21 @@ public record ChainlinkProperties(
             requirePositive("chainlink.callbacks.poll-interval", pollInterval);
             allowedUrls = List.copyOf(allowedUrls);
         }
+    }
+
+    /** The workers this instance runs: {@code workers}, none for an {@code api} instance. */
+    public int jobWorkers() {
+        return role == InstanceRole.API ? 0 : workers;
+    }
+
+    /** What an instance does among several on one database ({@code chainlink.role}). */
+    public enum InstanceRole {
+        /** Serves the API and runs jobs: one instance alone, or each of several alike. */
+        ALL,
+        /** Serves the API only: no workers, no recovery, no sweeps of the engine. */
+        API,
+        /** Runs jobs; serves the API as well, for its health and metrics and whoever is sent to it. */
+        WORKER
     }
 
     /** Whether the API asks who calls it. */

@@ -37,8 +37,10 @@ final class Columns {
         return rs.getObject(next++, Integer.class);
     }
 
+    /** Of an INT column too: PostgreSQL's driver converts no int4 to a Long by getObject, as H2 does. */
     Long nullableLong() throws SQLException {
-        return rs.getObject(next++, Long.class);
+        long value = rs.getLong(next++);
+        return rs.wasNull() ? null : value;
     }
 
     Instant instant() throws SQLException {

@@ -1,8 +1,6 @@
 package io.chainlink.job;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import javax.sql.DataSource;
+import io.chainlink.database.Database;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -34,23 +32,14 @@ public class Durability {
     private final boolean needed;
 
     @Autowired
-    public Durability(JdbcClient jdbc, DataSource dataSource) {
-        this(jdbc, isH2File(dataSource));
+    public Durability(JdbcClient jdbc, Database database) {
+        this(jdbc, database.storesCommitsLater());
     }
 
     /** For tests: whether it writes, without a database to tell. */
     Durability(JdbcClient jdbc, boolean needed) {
         this.jdbc = jdbc;
         this.needed = needed;
-    }
-
-    private static boolean isH2File(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            String url = connection.getMetaData().getURL();
-            return url != null && url.startsWith("jdbc:h2:file:");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot tell which database stores the jobs", e);
-        }
     }
 
     /** Stores every commit so far in the file, now. */

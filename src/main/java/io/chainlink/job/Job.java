@@ -24,6 +24,10 @@ public record Job(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, description = "Why the chain could not run (status ERROR)",
                 example = "image 127.0.0.1:5000/team/grader:2 could not be pulled: manifest unknown")
         String error,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, example = "grader-3-5f1c2a9e",
+                description = "The instance of the service that runs it, or ran it last (chainlink.instance-id);"
+                        + " null while it waits for its first run or to run again")
+        String instance,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, format = "uuid",
                 description = "The job this one reruns (POST /api/v1/jobs/{id}/rerun), each stage pinned to the image it ran; null otherwise")
         String rerunOf,
@@ -40,8 +44,8 @@ public record Job(
 
     /** A job as the list shows it, or before /job was kept and without its callback. */
     public Job(String id, String tenant, JobStatus status, int attempt, Instant createdAt, Instant startedAt,
-               Instant finishedAt, String error, String rerunOf, List<Stage> stages) {
-        this(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, rerunOf, stages, null, null);
+               Instant finishedAt, String error, String instance, String rerunOf, List<Stage> stages) {
+        this(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, instance, rerunOf, stages, null, null);
     }
 
     @Schema(description = "The kept /job: a tar of at most chainlink.files.max-bytes")
@@ -114,19 +118,19 @@ public record Job(
     }
 
     public Job withStages(List<Stage> stages) {
-        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, rerunOf, stages, files, callback);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, instance, rerunOf, stages, files, callback);
     }
 
     public Job withFiles(Files files) {
-        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, rerunOf, stages, files, callback);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, instance, rerunOf, stages, files, callback);
     }
 
     public Job withCallback(Callback callback) {
-        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, rerunOf, stages, files, callback);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, instance, rerunOf, stages, files, callback);
     }
 
     /** The job without its stages, as lists show it. */
     public Job summary() {
-        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, rerunOf, null);
+        return new Job(id, tenant, status, attempt, createdAt, startedAt, finishedAt, error, instance, rerunOf, null);
     }
 }

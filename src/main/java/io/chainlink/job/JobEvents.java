@@ -17,9 +17,25 @@ public class JobEvents {
     private final Signal settled = new Signal();
     private final Signal cancelled = new Signal();
     private final List<LongConsumer> endListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> queuedListeners = new CopyOnWriteArrayList<>();
 
     public Signal queued() {
         return queued;
+    }
+
+    /**
+     * A job was queued here (submitted, or sent back to the queue): idle workers here wake, and
+     * the listeners tell other instances (LISTEN/NOTIFY). Once it is committed: a peer woken
+     * before would find nothing.
+     */
+    public void queuedHere() {
+        queued.fire();
+        queuedListeners.forEach(Runnable::run);
+    }
+
+    /** Runs on the queuing thread, after each {@link #queuedHere()}. */
+    public void onQueuedHere(Runnable listener) {
+        queuedListeners.add(listener);
     }
 
     public Signal settled() {

@@ -1,11 +1,13 @@
 package io.chainlink.job;
 
+import io.chainlink.database.Database;
 import io.chainlink.stage.StageSpec;
 import io.chainlink.stage.StageStatus;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +35,12 @@ public class JobLifecycle {
      * A job a worker has claimed, with what it needs to run it: its row for the store, its public id
      * for everything outside it (the engine's labels, log lines).
      */
-    public record ClaimedJob(long id, String publicId, String tenant, int attempt, List<StageSpec> stages) {
+    public record ClaimedJob(long id, String publicId, String tenant, int attempt, List<StageSpec> stages, String owner) {
+
+        /** What every write of this run names: the job is this owner's in this attempt. */
+        public Lease lease() {
+            return new Lease(id, owner, attempt);
+        }
     }
 
     /**
@@ -58,11 +65,14 @@ public class JobLifecycle {
     private final JsonMapper json;
     private final TransactionTemplate transaction;
     private final Durability durability;
+    private final Database database;
 
-    public JobLifecycle(JdbcClient jdbc, JsonMapper json, PlatformTransactionManager transactions, Durability durability) {
+    public JobLifecycle(JdbcClient jdbc, JsonMapper json, PlatformTransactionManager transactions, Durability durability,
+                        Database database) {
         this.jdbc = jdbc;
         this.json = json;
         this.durability = durability;
+        this.database = database;
         this.transaction = new TransactionTemplate(transactions);
     }
 
@@ -96,27 +106,71 @@ public class JobLifecycle {
      */
     public Optional<ClaimedJob> claimNext(String owner, Instant now, Instant leaseUntil, TenantQuotas quotas) {
         for (String tenant : fairOrder(quotas)) {
-            List<Long> oldest = jdbc.sql(OLDEST_QUEUED + " FETCH FIRST 8 ROWS ONLY")
-                    .param("tenant", tenant).query(Long.class).list();
-            for (long id : oldest) {
-                if (moveJob(id, JobStatus.QUEUED, JobStatus.RUNNING,
-                        "started_at = :now, owner = :owner, lease_until = :lease, attempt = attempt + 1", "",
-                        Map.of("now", utc(now), "owner", owner, "lease", utc(leaseUntil)))) {
-                    try {
-                        // The stages read after the row: a read inside the row mapper would hold a second connection.
-                        ClaimedJob claimed = jdbc.sql("SELECT attempt, public_id FROM jobs WHERE id = :id").param("id", id)
-                                .query((rs, n) -> new ClaimedJob(id, rs.getObject("public_id", UUID.class).toString(), tenant,
-                                        rs.getInt("attempt"), List.of()))
-                                .single();
-                        return Optional.of(new ClaimedJob(id, claimed.publicId(), tenant, claimed.attempt(), specsOf(id)));
-                    } catch (RuntimeException e) {
-                        settle(id, owner, JobStatus.ERROR, "the job's stored stages could not be read: " + e.getMessage(), now);
-                        throw e;
-                    }
+            Optional<ClaimedJob> claimed = database.skipsLocked()
+                    ? transaction.execute(tx -> claimLocked(tenant, owner, now, leaseUntil, quotas))
+                    : claimRacing(tenant, owner, now, leaseUntil);
+            if (claimed.isPresent()) {
+                try {
+                    // The stages read after the row: a read inside the row mapper would hold a second connection.
+                    return Optional.of(new ClaimedJob(claimed.get().id(), claimed.get().publicId(), tenant, claimed.get().attempt(),
+                            specsOf(claimed.get().id()), owner));
+                } catch (RuntimeException e) {
+                    settle(claimed.get().lease(), JobStatus.ERROR, "the job's stored stages could not be read: " + e.getMessage(), now);
+                    throw e;
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * One process's workers racing on H2: the tenant's oldest few, each tried by the conditional
+     * UPDATE; a worker that lost one tries the next.
+     */
+    private Optional<ClaimedJob> claimRacing(String tenant, String owner, Instant now, Instant leaseUntil) {
+        List<Long> oldest = jdbc.sql(OLDEST_QUEUED + " FETCH FIRST 8 ROWS ONLY")
+                .param("tenant", tenant).query(Long.class).list();
+        for (long id : oldest) {
+            Optional<ClaimedJob> claimed = take(id, tenant, owner, now, leaseUntil);
+            if (claimed.isPresent()) {
+                return claimed;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Instances sharing PostgreSQL, in one transaction: the tenant's oldest queued job that no peer
+     * holds, locked (SKIP LOCKED: never waiting on a peer's claim), then taken by the same
+     * conditional UPDATE. A tenant with a running quota is claimed for by one instance at a time
+     * (a lock on its name until the commit), its running jobs counted under that lock: two
+     * instances that each saw one slot left cannot both take it.
+     */
+    private Optional<ClaimedJob> claimLocked(String tenant, String owner, Instant now, Instant leaseUntil, TenantQuotas quotas) {
+        if (quotas.maxRunning(tenant).isPresent()) {
+            jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(:tenant))").param("tenant", tenant).query(Object.class).list();
+            long running = jdbc.sql("SELECT COUNT(*) FROM jobs WHERE status = 'RUNNING' AND tenant = :tenant")
+                    .param("tenant", tenant).query(Long.class).single();
+            if (running >= quotas.maxRunning(tenant).getAsInt()) {
+                return Optional.empty();
+            }
+        }
+        Optional<Long> oldest = jdbc.sql(OLDEST_QUEUED + " FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED")
+                .param("tenant", tenant).query(Long.class).optional();
+        return oldest.flatMap(id -> take(id, tenant, owner, now, leaseUntil));
+    }
+
+    /** QUEUED to RUNNING for {@code owner}, if it is still queued; the claimed job without its stages. */
+    private Optional<ClaimedJob> take(long id, String tenant, String owner, Instant now, Instant leaseUntil) {
+        if (!moveJob(id, JobStatus.QUEUED, JobStatus.RUNNING,
+                "started_at = :now, owner = :owner, lease_until = :lease, attempt = attempt + 1", "",
+                Map.of("now", utc(now), "owner", owner, "lease", utc(leaseUntil)))) {
+            return Optional.empty();
+        }
+        return Optional.of(jdbc.sql("SELECT attempt, public_id FROM jobs WHERE id = :id").param("id", id)
+                .query((rs, n) -> new ClaimedJob(id, rs.getObject("public_id", UUID.class).toString(), tenant,
+                        rs.getInt("attempt"), List.of(), owner))
+                .single());
     }
 
     /** Tenants with queued jobs, in the order they are served; those at their running quota left out. */
@@ -162,27 +216,33 @@ public class JobLifecycle {
         return tenants;
     }
 
-    /** PENDING to RUNNING: its container has started. */
-    public boolean startStage(long job, int idx, Instant now) {
-        return startStage(job, idx, now, null);
+    /** PENDING to RUNNING: its container has started. False, and nothing written, once the lease is lost. */
+    public boolean startStage(Lease lease, int idx, Instant now) {
+        return startStage(lease, idx, now, null);
     }
 
-    /** PENDING to RUNNING: its container has started, running {@code imageDigest} (null if unknown; ImageDigest says what it is). */
-    public boolean startStage(long job, int idx, Instant now, String imageDigest) {
-        return moveStages(job, idx, StageStatus.PENDING, StageStatus.RUNNING, "started_at = :now, image_digest = :digest",
-                params("now", utc(now), "digest", imageDigest)) == 1;
+    /**
+     * PENDING to RUNNING: its container has started, running {@code imageDigest} (null if unknown;
+     * ImageDigest says what it is). False, and nothing written, once the lease is lost.
+     */
+    public boolean startStage(Lease lease, int idx, Instant now, String imageDigest) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("now", utc(now));
+        values.put("digest", imageDigest); // may be null, which Map.of refuses
+        return moveStages(lease, idx, StageStatus.PENDING, StageStatus.RUNNING, "started_at = :now, image_digest = :digest", values) == 1;
     }
 
     /** PENDING to ERROR: the engine did not answer the start, so whether it ran is unknown. */
-    public boolean startUnanswered(long job, int idx, Instant now) {
-        return moveStages(job, idx, StageStatus.PENDING, StageStatus.ERROR, "finished_at = :now", Map.of("now", utc(now))) == 1;
+    public boolean startUnanswered(Lease lease, int idx, Instant now) {
+        return moveStages(lease, idx, StageStatus.PENDING, StageStatus.ERROR, "finished_at = :now", Map.of("now", utc(now))) == 1;
     }
 
-    /** RUNNING to how it ended, with what its run left; nothing written if it was not running. */
-    public boolean endStage(long job, int idx, StageEnd end) {
+    /** RUNNING to how it ended, with what its run left; nothing written if it was not running, or the lease is lost. */
+    public boolean endStage(Lease lease, int idx, StageEnd end) {
+        long job = lease.job();
         return Boolean.TRUE.equals(transaction.execute(tx -> {
             StageTimings took = end.timings();
-            boolean ended = moveStages(job, idx, StageStatus.RUNNING, end.status(),
+            boolean ended = moveStages(lease, idx, StageStatus.RUNNING, end.status(),
                     "exit_code = :exit, killed = :killed, finished_at = :now, image_ms = :image, create_ms = :create,"
                             + " start_ms = :start, run_ms = :run, collect_ms = :collect",
                     params("exit", end.exitCode(), "killed", end.killed(), "now", utc(end.finishedAt()),
@@ -202,8 +262,9 @@ public class JobLifecycle {
      * short (ERROR), the PENDING ones never ran (SKIPPED). False, and nothing changed, if the job
      * is no longer this owner's running job (a peer's recovery settled it after its lease ran out).
      */
-    public boolean settle(long job, String owner, JobStatus outcome, String error, Instant now) {
-        return finish(job, outcome, error, now, " AND owner = :owner", Map.of("owner", owner));
+    public boolean settle(Lease lease, JobStatus outcome, String error, Instant now) {
+        return finish(lease.job(), outcome, error, now, " AND owner = :owner AND attempt = :attempt",
+                Map.of("owner", lease.owner(), "attempt", lease.attempt()));
     }
 
     /** Ends a job whose lease ran out; false if its owner renewed it meanwhile or a peer settled it. */
@@ -219,6 +280,7 @@ public class JobLifecycle {
             if (!moveJob(job, JobStatus.RUNNING, outcome, "finished_at = :now, error = :error, lease_until = NULL", condition, params)) {
                 return false;
             }
+            // Its stages in the same transaction, after the job's row moved: that move was the condition.
             moveStages(job, null, StageStatus.RUNNING, StageStatus.ERROR, "finished_at = :now", Map.of("now", utc(now)));
             moveStages(job, null, StageStatus.PENDING, StageStatus.SKIPPED, "", Map.of());
             return true;
@@ -229,11 +291,11 @@ public class JobLifecycle {
      * Gives a claimed job back to the queue before any of its stages ran (the engine was away):
      * as if never claimed, so it does not count as an attempt.
      */
-    public boolean release(long job, String owner) {
-        return moveJob(job, JobStatus.RUNNING, JobStatus.QUEUED,
+    public boolean release(Lease lease) {
+        return moveJob(lease.job(), JobStatus.RUNNING, JobStatus.QUEUED,
                 "started_at = NULL, owner = NULL, lease_until = NULL, attempt = attempt - 1",
-                " AND owner = :owner AND NOT cancel_requested",
-                Map.of("owner", owner));
+                " AND owner = :owner AND attempt = :attempt AND NOT cancel_requested",
+                Map.of("owner", lease.owner(), "attempt", lease.attempt()));
     }
 
     /** Sends a job whose lease ran out back to the queue; false if its owner renewed it meanwhile or a peer settled it. */
@@ -242,8 +304,8 @@ public class JobLifecycle {
     }
 
     /** Sends a job its owner stopped running (a shutdown) back to the queue. */
-    public boolean requeueOwned(long job, String owner) {
-        return requeue(job, " AND owner = :owner", Map.of("owner", owner));
+    public boolean requeueOwned(Lease lease) {
+        return requeue(lease.job(), " AND owner = :owner AND attempt = :attempt", Map.of("owner", lease.owner(), "attempt", lease.attempt()));
     }
 
     /**
@@ -386,13 +448,26 @@ public class JobLifecycle {
         return moved;
     }
 
-    /** The one path of every stage status change: one stage ({@code idx}) or all of a job's ({@code null}) that are {@code from}. */
+    /** A stage move of a running job by its owner: only while its lease holds. */
+    private int moveStages(Lease lease, Integer idx, StageStatus from, StageStatus to, String set, Map<String, Object> params) {
+        Map<String, Object> held = new java.util.HashMap<>(params);
+        held.put("owner", lease.owner());
+        held.put("attempt", lease.attempt());
+        return moveStages(lease.job(), idx, from, to, set, " AND " + Lease.HELD, held);
+    }
+
     private int moveStages(long job, Integer idx, StageStatus from, StageStatus to, String set, Map<String, Object> params) {
+        return moveStages(job, idx, from, to, set, "", params);
+    }
+
+    /** The one path of every stage status change: one stage ({@code idx}) or all of a job's ({@code null}) that are {@code from}. */
+    private int moveStages(long job, Integer idx, StageStatus from, StageStatus to, String set, String condition,
+                           Map<String, Object> params) {
         if (!from.canMoveTo(to)) {
             throw new IllegalStateException("a stage cannot move from " + from + " to " + to);
         }
         var statement = jdbc.sql("UPDATE stages SET status = :to" + (set.isEmpty() ? "" : ", " + set)
-                        + " WHERE job_id = :job AND status = :from" + (idx == null ? "" : " AND idx = :idx"))
+                        + " WHERE job_id = :job AND status = :from" + (idx == null ? "" : " AND idx = :idx") + condition)
                 .param("to", to.name()).param("job", job).param("from", from.name());
         if (idx != null) {
             statement.param("idx", idx);

@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class JobRepository {
 
     /** What {@link #job} reads, in its order. */
-    private static final String JOB_COLUMNS = "public_id, tenant, status, attempt, created_at, started_at, finished_at, error, rerun_of";
+    private static final String JOB_COLUMNS = "public_id, tenant, status, attempt, created_at, started_at, finished_at, error, owner, rerun_of";
     private static final int JOB_COLUMN_COUNT = JOB_COLUMNS.split(",").length;
     /** What {@link #stage} reads, in its order, after the job's columns. */
     private static final String STAGE_COLUMNS = """
@@ -241,20 +241,34 @@ public class JobRepository {
         return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE status = 'RUNNING'").query(Long.class).single();
     }
 
-    public void appendLog(long job, int idx, LogStream stream, int seq, byte[] data) {
-        jdbc.sql("INSERT INTO stage_logs (job_id, idx, stream, seq, data) VALUES (:job, :idx, :stream, :seq, :data)")
-                .param("job", job).param("idx", idx).param("stream", stream.key())
+    /*
+     * A stage's output is written while its job runs, by the run that holds the job's lease; each
+     * write is conditional on it (Lease.HELD), so that a run that lost its job writes nothing into
+     * the next attempt's logs.
+     */
+
+    public void appendLog(Lease lease, int idx, LogStream stream, int seq, byte[] data) {
+        // Casts: H2 types no bare parameter in a SELECT's list.
+        held(jdbc.sql("INSERT INTO stage_logs (job_id, idx, stream, seq, data) SELECT CAST(:job AS BIGINT), CAST(:idx AS INT),"
+                        + " CAST(:stream AS VARCHAR(6)), CAST(:seq AS INT), CAST(:data AS BYTEA) FROM jobs WHERE id = :job"
+                        + " AND status = 'RUNNING' AND owner = :owner AND attempt = :attempt"), lease)
+                .param("idx", idx).param("stream", stream.key())
                 .param("seq", seq).param("data", data)
                 .update();
+    }
+
+    private static JdbcClient.StatementSpec held(JdbcClient.StatementSpec statement, Lease lease) {
+        return statement.param("job", lease.job()).param("owner", lease.owner()).param("attempt", lease.attempt());
     }
 
     /**
      * Replaces a stored chunk with a longer version of itself: the head's last chunk, stored
      * before it filled so that a follower sees output a stage wrote and then went quiet on.
      */
-    public void replaceLogChunk(long job, int idx, LogStream stream, int seq, byte[] data) {
-        jdbc.sql("UPDATE stage_logs SET data = :data WHERE job_id = :job AND idx = :idx AND stream = :stream AND seq = :seq")
-                .param("data", data).param("job", job).param("idx", idx).param("stream", stream.key()).param("seq", seq)
+    public void replaceLogChunk(Lease lease, int idx, LogStream stream, int seq, byte[] data) {
+        held(jdbc.sql("UPDATE stage_logs SET data = :data WHERE job_id = :job AND idx = :idx AND stream = :stream AND seq = :seq"
+                        + " AND " + Lease.HELD), lease)
+                .param("data", data).param("idx", idx).param("stream", stream.key()).param("seq", seq)
                 .update();
     }
 
@@ -300,9 +314,10 @@ public class JobRepository {
                 .query(byte[].class).optional().orElse(null);
     }
 
-    public void deleteLogChunk(long job, int idx, LogStream stream, int seq) {
-        jdbc.sql("DELETE FROM stage_logs WHERE job_id = :job AND idx = :idx AND stream = :stream AND seq = :seq")
-                .param("job", job).param("idx", idx).param("stream", stream.key()).param("seq", seq)
+    public void deleteLogChunk(Lease lease, int idx, LogStream stream, int seq) {
+        held(jdbc.sql("DELETE FROM stage_logs WHERE job_id = :job AND idx = :idx AND stream = :stream AND seq = :seq"
+                        + " AND " + Lease.HELD), lease)
+                .param("idx", idx).param("stream", stream.key()).param("seq", seq)
                 .update();
     }
 
@@ -311,9 +326,10 @@ public class JobRepository {
      * The numbers they move to must be free and below all of them (StageLogWriter keeps its tail
      * far above its head): PostgreSQL checks the key row by row, so no row may land on another.
      */
-    public void renumberLog(long job, int idx, LogStream stream, int from, int to) {
-        jdbc.sql("UPDATE stage_logs SET seq = seq - :shift WHERE job_id = :job AND idx = :idx AND stream = :stream AND seq >= :from")
-                .param("shift", from - to).param("job", job).param("idx", idx).param("stream", stream.key()).param("from", from)
+    public void renumberLog(Lease lease, int idx, LogStream stream, int from, int to) {
+        held(jdbc.sql("UPDATE stage_logs SET seq = seq - :shift WHERE job_id = :job AND idx = :idx AND stream = :stream AND seq >= :from"
+                        + " AND " + Lease.HELD), lease)
+                .param("shift", from - to).param("idx", idx).param("stream", stream.key()).param("from", from)
                 .update();
     }
 
@@ -321,12 +337,12 @@ public class JobRepository {
      * Records, for the stage's view, how many bytes of a stream were read but not kept, and whether
      * the engine discarded output before it could be read (then more than that was never seen).
      */
-    public void recordLogCut(long job, int idx, LogStream stream, long dropped, boolean outputLost) {
+    public void recordLogCut(Lease lease, int idx, LogStream stream, long dropped, boolean outputLost) {
         // The column's name comes from the enum, never from a request.
-        jdbc.sql("UPDATE stages SET " + stream.key() + "_dropped = :dropped, output_lost = output_lost OR :lost"
-                        + " WHERE job_id = :job AND idx = :idx")
+        held(jdbc.sql("UPDATE stages SET " + stream.key() + "_dropped = :dropped, output_lost = output_lost OR :lost"
+                        + " WHERE job_id = :job AND idx = :idx AND " + Lease.HELD), lease)
                 .param("dropped", dropped == 0 ? null : dropped, java.sql.Types.BIGINT).param("lost", outputLost)
-                .param("job", job).param("idx", idx)
+                .param("idx", idx)
                 .update();
     }
 
@@ -353,7 +369,7 @@ public class JobRepository {
 
     private static Job job(Columns row, List<Job.Stage> stages) throws SQLException {
         return new Job(row.string(), row.string(), JobStatus.valueOf(row.string()), row.integer(),
-                row.instant(), row.instant(), row.instant(), row.string(), row.string(), stages);
+                row.instant(), row.instant(), row.instant(), row.string(), row.string(), row.string(), stages);
     }
 
     /** Null until /job was kept (the LEFT JOIN's empty side). */

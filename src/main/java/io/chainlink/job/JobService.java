@@ -154,10 +154,10 @@ public class JobService implements AutoCloseable {
                 pending.add(new Job.Stage(i, stages.get(i).image(), stages.get(i).imageId(), StageStatus.PENDING, null, false,
                         null, null, null, null, false, null));
             }
-            queuedJobs.add(new Job(ids.external(), caller.tenant(), JobStatus.QUEUED, 0, now, null, null, null,
+            queuedJobs.add(new Job(ids.external(), caller.tenant(), JobStatus.QUEUED, 0, now, null, null, null, null,
                     jobs.get(j).rerunOf(), pending));
         }
-        events.queued().fire();
+        events.queuedHere();
         return queuedJobs;
     }
 

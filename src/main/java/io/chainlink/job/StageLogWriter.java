@@ -43,7 +43,7 @@ public final class StageLogWriter extends OutputStream implements StageOutput {
     static final long PARTIAL_NANOS = 1_000_000_000L;
 
     private final JobRepository repository;
-    private final long job;
+    private final Lease job;
     private final int stage;
     private final LogStream stream;
     private final long headLimit;
@@ -76,18 +76,18 @@ public final class StageLogWriter extends OutputStream implements StageOutput {
     private boolean everPartial;
 
     /** A stream whose output followers in this process see as it comes ({@code live}). */
-    public StageLogWriter(JobRepository repository, Durability durability, LiveLogs live, long job, int stage, LogStream stream,
+    public StageLogWriter(JobRepository repository, Durability durability, LiveLogs live, Lease job, int stage, LogStream stream,
                           long limit) {
         this(repository, durability, live, job, stage, stream, limit, System::nanoTime);
     }
 
     /** With the clock the flushes are timed by: a test's own; no partial chunk is stored but by {@link #storePartial()}. */
-    StageLogWriter(JobRepository repository, Durability durability, long job, int stage, LogStream stream, long limit,
+    StageLogWriter(JobRepository repository, Durability durability, Lease job, int stage, LogStream stream, long limit,
                    LongSupplier nanoTime) {
         this(repository, durability, null, job, stage, stream, limit, nanoTime);
     }
 
-    StageLogWriter(JobRepository repository, Durability durability, LiveLogs live, long job, int stage, LogStream stream,
+    StageLogWriter(JobRepository repository, Durability durability, LiveLogs live, Lease job, int stage, LogStream stream,
                    long limit, LongSupplier nanoTime) {
         this.live = live;
         this.repository = repository;
@@ -308,7 +308,7 @@ public final class StageLogWriter extends OutputStream implements StageOutput {
         int excess = (int) (tailStored - keep);
         if (excess > 0) {
             int seq = TAIL_SEQ + tailFirst;
-            byte[] oldest = repository.logChunk(job, stage, stream, seq);
+            byte[] oldest = repository.logChunk(job.job(), stage, stream, seq);
             repository.deleteLogChunk(job, stage, stream, seq);
             repository.appendLog(job, stage, stream, seq, Arrays.copyOfRange(oldest, excess, oldest.length));
             tailStored -= excess;

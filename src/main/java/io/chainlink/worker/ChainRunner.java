@@ -256,19 +256,19 @@ public class ChainRunner implements AutoCloseable {
             if (abort.reason() == Abort.Reason.CANCEL) {
                 ending = new Ending(JobStatus.CANCELLED, null);
             } else if (abort.reason() == Abort.Reason.SHUTDOWN) {
-                if (interruption.runsAgain(job.attempt()) && lifecycle.requeueOwned(job.id(), instance.id())) {
+                if (interruption.runsAgain(job.attempt()) && lifecycle.requeueOwned(job.lease())) {
                     log.info("job {} interrupted by the shutdown; queued to run again", job.publicId());
                     return;
                 }
                 ending = Ending.error(interruption.error(job.attempt()));
-            } else if (!run.stageBegan && availability.isDown() && lifecycle.release(job.id(), instance.id())) {
+            } else if (!run.stageBegan && availability.isDown() && lifecycle.release(job.lease())) {
                 log.info("job {} back in the queue until the engine answers", job.publicId());
                 return;
             }
             if (ending.status() != JobStatus.CANCELLED && lifecycle.isCancelRequested(job.id())) {
                 ending = new Ending(JobStatus.CANCELLED, null); // asked for while it ended otherwise: the client's word stands
             }
-            if (lifecycle.settle(job.id(), instance.id(), ending.status(), ending.error(), clock.instant())) {
+            if (lifecycle.settle(job.lease(), ending.status(), ending.error(), clock.instant())) {
                 events.ended(job.id());
                 metrics.jobFinished(ending.status());
                 log.info("job {} {}{}", job.publicId(), ending.status(), ending.error() == null ? "" : ": " + ending.error());
@@ -375,7 +375,7 @@ public class ChainRunner implements AutoCloseable {
         try {
             engine.start(container);
         } catch (EngineTimeoutException e) {
-            lifecycle.startUnanswered(job.id(), index, clock.instant());
+            lifecycle.startUnanswered(job.lease(), index, clock.instant());
             throw new EngineException("stage " + index + ": " + e.getMessage(), e);
         } catch (EngineUnavailableException e) {
             throw e;
@@ -387,13 +387,13 @@ public class ChainRunner implements AutoCloseable {
         run.lastStarted = container;
         createAhead(job, index, run, abort);
         Instant started = clock.instant();
-        if (!lifecycle.startStage(job.id(), index, started, created.imageDigest())) {
+        if (!lifecycle.startStage(job.lease(), index, started, created.imageDigest())) {
             throw new IllegalStateException("stage " + index + " was no longer pending");
         }
         StageOutcome outcome;
         long stopped;
-        var stdout = new StageLogWriter(repository, durability, live, job.id(), index, LogStream.STDOUT, logLimit);
-        var stderr = new StageLogWriter(repository, durability, live, job.id(), index, LogStream.STDERR, logLimit);
+        var stdout = new StageLogWriter(repository, durability, live, job.lease(), index, LogStream.STDOUT, logLimit);
+        var stderr = new StageLogWriter(repository, durability, live, job.lease(), index, LogStream.STDERR, logLimit);
         try (stdout; stderr) {
             outcome = engine.await(container, spec, stdout, stderr);
             stopped = System.nanoTime() - outcome.collecting().toNanos();
@@ -411,7 +411,7 @@ public class ChainRunner implements AutoCloseable {
         StageTimings timings = StageTimings.of(image, created.took(), Duration.ofNanos(running - starting),
                 Duration.ofNanos(stopped - running), since(stopped));
         StageEnd end = new StageEnd(status, outcome.exitCode(), outcome.killed(), outcome.state(), clock.instant(), timings);
-        if (lifecycle.endStage(job.id(), index, end)) {
+        if (lifecycle.endStage(job.lease(), index, end)) {
             live.changed().fire(); // its followers end now, not at their next poll
             metrics.stageEnded(status, Duration.between(started, end.finishedAt()), timings);
         } else {

@@ -43,7 +43,7 @@ public class Heartbeat implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        if (properties.workers() == 0) {
+        if (properties.jobWorkers() == 0) {
             return;
         }
         thread = new Thread(this::beat, "chainlink-heartbeat");

@@ -50,7 +50,7 @@ public class Recovery implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        if (properties.workers() == 0) {
+        if (properties.jobWorkers() == 0) {
             return; // the instances that run jobs keep the engine clean
         }
         thread = new Thread(this::loop, "chainlink-recovery");
@@ -102,7 +102,7 @@ public class Recovery implements SmartLifecycle {
             }
             if (lifecycle.requeueExpired(job.id(), clock.instant())) {
                 log.warn("job {} lost its instance; queued to run again (attempt {} was cut short)", job.publicId(), job.attempt());
-                events.queued().fire();
+                events.queuedHere();
             }
         } else {
             settle(job, JobStatus.ERROR, interruption.error(job.attempt()));

@@ -78,28 +78,28 @@ public class WorkerPool implements SmartLifecycle {
         this.quotas = quotas;
         this.properties = properties;
         this.clock = clock;
-        metrics.watchWorkers(running::size, properties.workers());
+        metrics.watchWorkers(running::size, properties.jobWorkers());
     }
 
     @Override
     public synchronized void start() {
         accepting = true;
-        if (properties.workers() == 0) {
+        if (properties.jobWorkers() == 0) {
             log.info("no workers: this instance accepts and serves jobs, and runs none");
             return;
         }
-        pullSlots = new Semaphore(properties.workers());
-        pullers = Executors.newFixedThreadPool(properties.workers(), runnable -> {
+        pullSlots = new Semaphore(properties.jobWorkers());
+        pullers = Executors.newFixedThreadPool(properties.jobWorkers(), runnable -> {
             Thread thread = new Thread(runnable, "chainlink-pulling-job");
             thread.setDaemon(true);
             return thread;
         });
-        for (int i = 0; i < properties.workers(); i++) {
+        for (int i = 0; i < properties.jobWorkers(); i++) {
             Thread thread = new Thread(this::work, "chainlink-worker-" + i);
             thread.start();
             threads.add(thread);
         }
-        log.info("{} workers started as instance {}", properties.workers(), instance.id());
+        log.info("{} workers started as instance {}", properties.jobWorkers(), instance.id());
     }
 
     private void work() {
@@ -184,9 +184,10 @@ public class WorkerPool implements SmartLifecycle {
         }
     }
 
+    /** After a failure (the database away): at most a second, however long the poll interval, so that it carries on soon after. */
     private void sleep() {
         try {
-            Thread.sleep(properties.pollInterval().toMillis());
+            Thread.sleep(Math.min(1000, properties.pollInterval().toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

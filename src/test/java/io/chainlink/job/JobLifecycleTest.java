@@ -30,7 +30,7 @@ class JobLifecycleTest {
     private static final Instant LEASE = NOW.plusSeconds(30);
     private static final String STATE = "{\"Status\": \"exited\", \"ExitCode\": 0}";
 
-    private final TestDatabase db = new TestDatabase();
+    private final TestDatabase db = newDatabase();
     private final JobLifecycle lifecycle = db.lifecycle;
 
     private long job(int stages) {
@@ -45,6 +45,16 @@ class JobLifecycleTest {
 
     private List<StageStatus> stages(long job) {
         return view(job).stages().stream().map(Job.Stage::status).toList();
+    }
+
+    /** Where the lifecycle's SQL runs: H2 here, PostgreSQL in {@link JobLifecycleOnPostgresTest}. */
+    TestDatabase newDatabase() {
+        return new TestDatabase();
+    }
+
+    /** The lease {@code owner} holds on the job's current run, if it holds it. */
+    private Lease lease(long job, String owner) {
+        return new Lease(job, owner, view(job).attempt());
     }
 
     private ClaimedJob claim(String owner) {
@@ -72,11 +82,11 @@ class JobLifecycleTest {
         long id = job(2);
         claim("a");
 
-        assertThat(lifecycle.endStage(id, 0, end(StageStatus.SUCCEEDED))).as("a pending stage cannot end").isFalse();
-        assertThat(lifecycle.startStage(id, 0, NOW)).isTrue();
-        assertThat(lifecycle.startStage(id, 0, NOW)).as("nor start twice").isFalse();
-        assertThat(lifecycle.endStage(id, 0, end(StageStatus.SUCCEEDED))).isTrue();
-        assertThat(lifecycle.endStage(id, 0, end(StageStatus.FAILED))).as("nor end twice").isFalse();
+        assertThat(lifecycle.endStage(lease(id, "a"), 0, end(StageStatus.SUCCEEDED))).as("a pending stage cannot end").isFalse();
+        assertThat(lifecycle.startStage(lease(id, "a"), 0, NOW)).isTrue();
+        assertThat(lifecycle.startStage(lease(id, "a"), 0, NOW)).as("nor start twice").isFalse();
+        assertThat(lifecycle.endStage(lease(id, "a"), 0, end(StageStatus.SUCCEEDED))).isTrue();
+        assertThat(lifecycle.endStage(lease(id, "a"), 0, end(StageStatus.FAILED))).as("nor end twice").isFalse();
 
         assertThat(stages(id)).containsExactly(StageStatus.SUCCEEDED, StageStatus.PENDING);
     }
@@ -85,9 +95,9 @@ class JobLifecycleTest {
     void aMoveTheTableForbidsIsRefusedBeforeAnySql() {
         long id = job(1);
         claim("a");
-        lifecycle.startStage(id, 0, NOW);
+        lifecycle.startStage(lease(id, "a"), 0, NOW);
 
-        assertThatThrownBy(() -> lifecycle.endStage(id, 0, end(StageStatus.SKIPPED)))
+        assertThatThrownBy(() -> lifecycle.endStage(lease(id, "a"), 0, end(StageStatus.SKIPPED)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("RUNNING to SKIPPED");
         assertThat(stages(id)).containsExactly(StageStatus.RUNNING);
     }
@@ -96,11 +106,11 @@ class JobLifecycleTest {
     void settlingEndsTheRunningStageAsErrorAndSkipsThePendingOnesInOneMove() {
         long id = job(3);
         claim("a");
-        lifecycle.startStage(id, 0, NOW);
-        lifecycle.endStage(id, 0, end(StageStatus.SUCCEEDED));
-        lifecycle.startStage(id, 1, NOW);
+        lifecycle.startStage(lease(id, "a"), 0, NOW);
+        lifecycle.endStage(lease(id, "a"), 0, end(StageStatus.SUCCEEDED));
+        lifecycle.startStage(lease(id, "a"), 1, NOW);
 
-        assertThat(lifecycle.settle(id, "a", JobStatus.ERROR, "the engine went away", NOW)).isTrue();
+        assertThat(lifecycle.settle(lease(id, "a"), JobStatus.ERROR, "the engine went away", NOW)).isTrue();
 
         assertThat(view(id).status()).isEqualTo(JobStatus.ERROR);
         assertThat(view(id).error()).isEqualTo("the engine went away");
@@ -112,11 +122,11 @@ class JobLifecycleTest {
         long id = job(2);
         claim("a");
 
-        assertThat(lifecycle.settle(id, "b", JobStatus.SUCCEEDED, null, NOW)).isFalse();
+        assertThat(lifecycle.settle(lease(id, "b"), JobStatus.SUCCEEDED, null, NOW)).isFalse();
         assertThat(stages(id)).as("a refused settle changes nothing").containsOnly(StageStatus.PENDING);
 
-        assertThat(lifecycle.settle(id, "a", JobStatus.FAILED, null, NOW)).isTrue();
-        assertThat(lifecycle.settle(id, "a", JobStatus.SUCCEEDED, null, NOW)).isFalse();
+        assertThat(lifecycle.settle(lease(id, "a"), JobStatus.FAILED, null, NOW)).isTrue();
+        assertThat(lifecycle.settle(lease(id, "a"), JobStatus.SUCCEEDED, null, NOW)).isFalse();
         assertThat(view(id).status()).isEqualTo(JobStatus.FAILED);
     }
 
@@ -147,7 +157,7 @@ class JobLifecycleTest {
     void anEndedOrUnknownJobCannotBeCancelled() {
         long id = job(1);
         claim("a");
-        lifecycle.settle(id, "a", JobStatus.SUCCEEDED, null, NOW);
+        lifecycle.settle(lease(id, "a"), JobStatus.SUCCEEDED, null, NOW);
 
         assertThat(lifecycle.cancel(id, NOW)).isEqualTo(CancelResult.ALREADY_ENDED);
         assertThat(lifecycle.cancel(id + 1, NOW)).isEqualTo(CancelResult.NOT_FOUND);
@@ -192,8 +202,8 @@ class JobLifecycleTest {
         lifecycle.cancel(id, NOW);
 
         assertThat(lifecycle.requeueExpired(id, NOW.plusSeconds(60))).isFalse();
-        assertThat(lifecycle.requeueOwned(id, "a")).isFalse();
-        assertThat(lifecycle.release(id, "a")).isFalse();
+        assertThat(lifecycle.requeueOwned(lease(id, "a"))).isFalse();
+        assertThat(lifecycle.release(lease(id, "a"))).isFalse();
         assertThat(view(id).status()).isEqualTo(JobStatus.RUNNING);
         assertThat(lifecycle.isCancelRequested(id)).isTrue();
         assertThat(lifecycle.expired(NOW.plusSeconds(60))).singleElement().satisfies(e -> assertThat(e.cancelRequested()).isTrue());
@@ -203,10 +213,10 @@ class JobLifecycleTest {
     void aRequeuedJobStartsAgainFromAClearSlateAndCountsItsAttempts() {
         long id = job(2);
         claim("a");
-        lifecycle.startStage(id, 0, NOW);
-        db.repository.appendLog(id, 0, LogStream.STDOUT, 0, "half a run\n".getBytes());
-        lifecycle.endStage(id, 0, end(StageStatus.SUCCEEDED));
-        lifecycle.startStage(id, 1, NOW);
+        lifecycle.startStage(lease(id, "a"), 0, NOW);
+        db.repository.appendLog(lease(id, "a"), 0, LogStream.STDOUT, 0, "half a run\n".getBytes());
+        lifecycle.endStage(lease(id, "a"), 0, end(StageStatus.SUCCEEDED));
+        lifecycle.startStage(lease(id, "a"), 1, NOW);
 
         assertThat(lifecycle.requeueExpired(id, NOW.plusSeconds(60))).isTrue();
 
@@ -219,11 +229,41 @@ class JobLifecycleTest {
     }
 
     @Test
+    void aRunThatLostItsLeaseWritesNothingIntoTheNextAttempt() {
+        long id = job(2);
+        Lease lost = claim("a").lease();
+        assertThat(lifecycle.startStage(lost, 0, NOW)).isTrue();
+        assertThat(lifecycle.requeueExpired(id, NOW.plusSeconds(60))).as("a peer's recovery").isTrue();
+        Lease next = claim("a").lease(); // the same instance, even: a new attempt
+        assertThat(lifecycle.startStage(next, 0, NOW)).isTrue();
+        db.repository.appendLog(next, 0, LogStream.STDOUT, 0, "second run\n".getBytes());
+
+        db.repository.appendLog(lost, 0, LogStream.STDOUT, 1, "first run\n".getBytes());
+        db.repository.replaceLogChunk(lost, 0, LogStream.STDOUT, 0, "first run\n".getBytes());
+        db.repository.recordLogCut(lost, 0, LogStream.STDOUT, 99, true);
+        db.repository.deleteLogChunk(lost, 0, LogStream.STDOUT, 0);
+        assertThat(lifecycle.endStage(lost, 0, end(StageStatus.FAILED))).isFalse();
+        assertThat(lifecycle.startStage(lost, 1, NOW)).isFalse();
+        assertThat(lifecycle.settle(lost, JobStatus.FAILED, null, NOW)).isFalse();
+        assertThat(lifecycle.requeueOwned(lost)).isFalse();
+        assertThat(lifecycle.release(lost)).isFalse();
+
+        assertThat(view(id).status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(view(id).attempt()).isEqualTo(2);
+        assertThat(stages(id)).containsExactly(StageStatus.RUNNING, StageStatus.PENDING);
+        assertThat(view(id).stages().get(0).stdoutDropped()).isNull();
+        assertThat(new String(db.repository.logChunk(id, 0, LogStream.STDOUT, 0))).isEqualTo("second run\n");
+        assertThat(db.repository.logChunk(id, 0, LogStream.STDOUT, 1)).isNull();
+        assertThat(lifecycle.endStage(next, 0, end(StageStatus.SUCCEEDED))).isTrue();
+        assertThat(lifecycle.settle(next, JobStatus.SUCCEEDED, null, NOW)).isTrue();
+    }
+
+    @Test
     void aReleasedJobIsQueuedAsIfNeverClaimed() {
         long id = job(1);
         claim("a");
 
-        assertThat(lifecycle.release(id, "a")).isTrue();
+        assertThat(lifecycle.release(lease(id, "a"))).isTrue();
 
         assertThat(view(id).status()).isEqualTo(JobStatus.QUEUED);
         assertThat(view(id).attempt()).isZero();
@@ -311,7 +351,7 @@ class JobLifecycleTest {
                 go.await();
                 for (var job = lifecycle.claimNext(owner, NOW, LEASE); job.isPresent(); job = lifecycle.claimNext(owner, NOW, LEASE)) {
                     runs.computeIfAbsent(job.get().id(), id -> new AtomicInteger()).incrementAndGet();
-                    lifecycle.settle(job.get().id(), owner, JobStatus.SUCCEEDED, null, NOW);
+                    lifecycle.settle(job.get().lease(), JobStatus.SUCCEEDED, null, NOW);
                 }
                 return null;
             }));

@@ -40,7 +40,10 @@ class RetentionTest {
                 false, false, 30_000, Map.of(), PullPolicy.NEVER, null, true, null, List.of(), null);
         long id = db.repository.insert("local", Collections.nCopies(2, stage), at).internal();
         for (int idx = 0; idx < 2; idx++) {
-            db.repository.appendLog(id, idx, LogStream.STDOUT, 0, "out\n".getBytes(StandardCharsets.UTF_8));
+            // A queued job holds no lease to write with: the rows as a run would have left them.
+            db.jdbc.sql("INSERT INTO stage_logs (job_id, idx, stream, seq, data) VALUES (:job, :idx, :stream, 0, :data)")
+                    .param("job", id).param("idx", idx).param("stream", LogStream.STDOUT.key())
+                    .param("data", "out\n".getBytes(StandardCharsets.UTF_8)).update();
         }
         return id;
     }
@@ -52,7 +55,7 @@ class RetentionTest {
 
     private long ended(JobStatus status, Instant at) {
         ClaimedJob job = running(at);
-        assertThat(db.lifecycle.settle(job.id(), "a", status, null, at)).isTrue();
+        assertThat(db.lifecycle.settle(job.lease(), status, null, at)).isTrue();
         return job.id();
     }
 
@@ -99,8 +102,9 @@ class RetentionTest {
     @Test
     void queuedAndRunningJobsStayHoweverOld() {
         long running = running(NOW.minus(DAY.multipliedBy(365))).id();
-        long requeued = running(NOW.minus(DAY.multipliedBy(365))).id();
-        db.lifecycle.requeueOwned(requeued, "a");
+        ClaimedJob claimed = running(NOW.minus(DAY.multipliedBy(365)));
+        long requeued = claimed.id();
+        db.lifecycle.requeueOwned(claimed.lease());
         long queued = submitted(NOW.minus(DAY.multipliedBy(365)));
         Map<Long, Long> before = Map.of(running, rows(running), requeued, rows(requeued), queued, rows(queued));
 

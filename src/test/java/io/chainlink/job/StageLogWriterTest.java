@@ -18,7 +18,7 @@ class StageLogWriterTest {
 
     private static final int KIB = 1024;
     private static final int CHUNK = StageLogWriter.CHUNK_BYTES;
-    private static final long JOB = 7;
+    private static final Lease JOB = new Lease(7, "a", 1);
     private static final int STAGE = 2;
 
     /** The stage_logs rows of the stream, by seq, as the database would hold them. */
@@ -27,7 +27,7 @@ class StageLogWriterTest {
     private final List<Cut> cuts = new ArrayList<>();
     private int mostRows;
 
-    record Cut(long job, int stage, LogStream stream, long dropped, boolean lost) {
+    record Cut(Lease job, int stage, LogStream stream, long dropped, boolean lost) {
     }
 
     private int flushes;
@@ -40,7 +40,7 @@ class StageLogWriterTest {
 
     private final JobRepository repository = new JobRepository(null, null) {
         @Override
-        public void appendLog(long job, int idx, LogStream stream, int seq, byte[] data) {
+        public void appendLog(Lease job, int idx, LogStream stream, int seq, byte[] data) {
             assertThat(new Object[] {job, idx}).containsExactly(JOB, STAGE);
             assertThat(rows).as("primary key").doesNotContainKey(seq);
             assertThat(data.length).isBetween(1, CHUNK);
@@ -50,7 +50,7 @@ class StageLogWriterTest {
         }
 
         @Override
-        public void replaceLogChunk(long job, int idx, LogStream stream, int seq, byte[] data) {
+        public void replaceLogChunk(Lease job, int idx, LogStream stream, int seq, byte[] data) {
             assertThat(rows).as("replaced chunk").containsKey(seq);
             // A follower has read the stored bytes: a replacement may only add to them.
             assertThat(data).as("chunk " + seq + " only grows").startsWith(rows.get(seq));
@@ -60,7 +60,7 @@ class StageLogWriterTest {
         }
 
         @Override
-        public void deleteLogChunk(long job, int idx, LogStream stream, int seq) {
+        public void deleteLogChunk(Lease job, int idx, LogStream stream, int seq) {
             assertThat(rows.remove(seq)).as("deleted chunk " + seq).isNotNull();
             statements.add("delete " + seq);
         }
@@ -71,7 +71,7 @@ class StageLogWriterTest {
         }
 
         @Override
-        public void renumberLog(long job, int idx, LogStream stream, int from, int to) {
+        public void renumberLog(Lease job, int idx, LogStream stream, int from, int to) {
             // Row by row in key order, as PostgreSQL checks a unique key: each new number must be free.
             for (Map.Entry<Integer, byte[]> row : new TreeMap<>(rows.tailMap(from)).entrySet()) {
                 int moved = row.getKey() - (from - to);
@@ -82,7 +82,7 @@ class StageLogWriterTest {
         }
 
         @Override
-        public void recordLogCut(long job, int idx, LogStream stream, long dropped, boolean outputLost) {
+        public void recordLogCut(Lease job, int idx, LogStream stream, long dropped, boolean outputLost) {
             cuts.add(new Cut(job, idx, stream, dropped, outputLost));
         }
     };
