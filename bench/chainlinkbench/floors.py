@@ -160,4 +160,12 @@ TABLE = [
                Limit("held_early", "≤", 0, text="no waiter or follower let go early"),
                Limit("non_2xx", "≤", 0, text="no non-2xx")),
         goal=(Limit("reads_ratio", "≥", 0.9, "×"),)),
+    Row("P8", "{jobs} 1-stage jobs through two instances on one PostgreSQL (workers={workers_per_instance} each,"
+              " one engine), against one instance",
+        figure="two: {two[jobs_per_minute]:,.0f} jobs/min (ran {two[by_instance]})",
+        baseline="one: {one[jobs_per_minute]:,.0f} jobs/min", ratio="{figures[two_vs_one]:.2f}×",
+        floor=(EVERY_JOB_SUCCEEDED, Limit("instances_used", "≥", 2, text="both instances ran jobs"))),
+    Row("P8", "claim latency, submission to start on an idle service (median of {claim_ms_postgres[n]}; p99 = max)",
+        figure="PostgreSQL {claim_ms_postgres[median]:.1f} ms; {claim_ms_postgres[p99]:.1f} ms",
+        baseline="H2 {claim_ms_h2[median]:.1f} ms; {claim_ms_h2[p99]:.1f} ms", ratio="{figures[claim_pg_vs_h2]:.2f}×"),
 ]

@@ -11,6 +11,7 @@ PLAN = {
         "P5": {"stored_jobs": 100000},
         "P6": {"mb_per_stream": 500},
         "P7": {"waiters": 300, "followers": 50, "read_jobs": 20, "seconds": 10, "warmup_seconds": 5, "rounds": 3},
+        "P8": {"jobs": 200, "claims": 20, "workers": 2},
     },
     "quick": {
         "P1": {"rounds": 8, "warmup": 1, "offline": True},
@@ -22,6 +23,7 @@ PLAN = {
         "P5": {"stored_jobs": 10000},
         "P6": {"mb_per_stream": 100},
         "P7": {"waiters": 300, "followers": 50, "read_jobs": 10, "seconds": 3, "warmup_seconds": 2, "rounds": 1},
+        "P8": {"jobs": 60, "claims": 8, "workers": 2},
     },
 }
 SCENARIOS = list(PLAN["full"])

@@ -115,7 +115,7 @@ class Client:
 class Service:
     """One service process; a context manager that stops it (SIGTERM, then waits) however the block ends."""
 
-    def __init__(self, tmp, name, workers, data_dir=None):
+    def __init__(self, tmp, name, workers, data_dir=None, extra=()):
         self.name = name
         self.workers = workers
         self.data_dir = data_dir or (tmp / name / "data")
@@ -125,7 +125,7 @@ class Service:
         self.port = free_port()
         self.args = ["java"] + JVM_OPTIONS + ["-jar", str(JAR), "--server.port=%d" % self.port,
                                               "--chainlink.data-dir=%s" % self.data_dir,
-                                              "--chainlink.workers=%d" % workers] + PROPERTIES
+                                              "--chainlink.workers=%d" % workers] + PROPERTIES + list(extra)
         self.proc = None
         self.client = None
 
