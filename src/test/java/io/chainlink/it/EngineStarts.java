@@ -7,6 +7,8 @@ import io.chainlink.engine.Labels;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -58,10 +60,12 @@ final class EngineStarts implements Closeable {
     }
 
     /** Waits until the events of {@code count} jobs have come, or {@code max}. */
-    Map<String, Integer> awaitJobs(int count, Duration max) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (starts.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(50); // events trail their starts by milliseconds; bounded by max
+    Map<String, Integer> awaitJobs(int count, Duration max) {
+        try {
+            // Events trail their starts by milliseconds. Past max the caller's assertions say what is missing.
+            Awaitility.await().atMost(max).pollInterval(Duration.ofMillis(50)).until(() -> starts.size() >= count);
+        } catch (ConditionTimeoutException e) {
+            // fall through: the starts seen so far
         }
         return byJob();
     }
